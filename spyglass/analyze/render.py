@@ -1,0 +1,106 @@
+"""``render_text(report) -> str``: the report as plain text, in urlscan's result-page order.
+
+::
+
+    news.test  192.0.2.10  Public Scan
+
+    URL: http://news.test/
+    Submission: On December 23, 2023 via cli from unknown country — Scanned from unknown country
+
+    Form analysis 2 forms found in the DOM
+    ...
+
+A failed or partial scan says so right after the submission line. Dates are spelled with a
+fixed English month name, whatever the locale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from spyglass.models import Report
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_VISIBILITY = {"public": "Public", "unlisted": "Unlisted", "private": "Private"}
+
+
+def render_text(report: Report) -> str:
+    """The whole report as text (see the module docstring)."""
+    sections = [
+        _header(report),
+        _forms(report),
+        f"Text Content\n\n{report.text}" if report.text else "Text Content\n\n(no text)",
+        _counts(report),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def submission_date(iso_time: str | None) -> str:
+    """``"December 23, 2023"`` from the task's ISO time; ``"an unknown date"`` without one.
+
+    >>> submission_date("2023-12-03T08:00:00.000Z")
+    'December 3, 2023'
+    """
+    if not iso_time:
+        return "an unknown date"
+    try:
+        moment = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
+    except ValueError:
+        return iso_time
+    return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def _header(report: Report) -> str:
+    task, page = report.task, report.page
+    visibility = _VISIBILITY.get(str(task.get("visibility")), "Public")
+    submitter = report.submitter.get("country") or "unknown country"
+    scanner = report.scanner.get("country") or "unknown country"
+    lines = [
+        f"{page.domain or page.url}  {page.ip or 'no IP'}  {visibility} Scan",
+        "",
+        f"URL: {task.get('url')}",
+        f"Submission: On {submission_date(task.get('time'))} via {task.get('method')} "
+        f"from {submitter} — Scanned from {scanner}",
+    ]
+    if report.failure is not None:
+        failure = report.failure
+        net_error = f" ({failure.net_error})" if failure.net_error else ""
+        lines.append(f"Failure: {failure.reason.value}: {failure.message}{net_error}")
+    if report.incomplete:
+        lines.append(f"Incomplete: {'; '.join(report.incomplete)}")
+    return "\n".join(lines)
+
+
+def _forms(report: Report) -> str:
+    count = len(report.forms)
+    parts = [f"Form analysis {count} form{'' if count == 1 else 's'} found in the DOM"]
+    for form in report.forms:
+        parts.append(f"{form.method} {form.action_url}\n\n{form.html}")
+    return "\n\n".join(parts)
+
+
+def _counts(report: Report) -> str:
+    lines = [
+        f"Requests: {len(report.data.get('requests') or [])}",
+        f"Domains: {len(report.lists.domains)}",
+        f"IPs: {len(report.lists.ips)}",
+    ]
+    if report.redirects:
+        lines.append("Redirects:")
+        for step in report.redirects:
+            how = str(step.status) if step.status is not None else step.kind
+            lines.append(f"  {how:>4}  {step.from_url} -> {step.to}")
+    return "\n".join(lines)

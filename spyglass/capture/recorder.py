@@ -1,0 +1,340 @@
+"""Recorder: turns a page's DevTools events into typed records, as they arrive.
+
+urlscan's ``data.requests`` are DevTools ``Network`` events, so we listen to the same events on our
+own CDP session rather than to Playwright's request objects (which lack the initiator, the protocol
+and the TLS certificate details). The recorder also keeps the page-state facts the settle rule
+waits on: network activity, main-frame navigations, load events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import time
+from typing import Any
+
+from playwright.async_api import CDPSession
+from playwright.async_api import Error as PlaywrightError
+
+from spyglass.models import ConsoleMessage, Navigation, Popup, TLSDetails, Transaction
+
+MAX_CONSOLE = 1000
+MAX_POPUPS = 100
+MAX_NAVIGATIONS = 50
+MAX_TRANSACTIONS = 5000
+# A request with no news for this long no longer holds the page "busy" (long-poll, hung resource).
+STALE_REQUEST = 2.0
+_SKIPPED_SCHEMES = ("data:", "blob:", "about:", "chrome-extension:")
+
+
+class Recorder:
+    def __init__(self, *, max_body_bytes: int, max_total_body_bytes: int) -> None:
+        self.max_body_bytes = max_body_bytes
+        self.max_total_body_bytes = max_total_body_bytes
+        self.transactions: list[Transaction] = []
+        self.console: list[ConsoleMessage] = []
+        self.navigations: list[Navigation] = []
+        self.popups: list[Popup] = []
+        self.timing: dict[str, float] = {}
+        self.blobs: dict[str, bytes] = {}
+        self.main_frame_id: str | None = None
+        self.main_url: str | None = None
+        self.main_failure: str | None = None  # net::ERR_… of the last failed main document
+        self.load_fired = False
+        self.crashed = False  # set by the session on the page's crash event
+        self.navigation_pending = False
+        self.documents = 0  # main-frame documents committed so far
+        self.events = 0  # every network/page event: "did anything happen since?"
+        self.last_activity = time.monotonic()
+        self.changed = asyncio.Event()
+        self._open: dict[str, Transaction] = {}  # requestId -> its current hop
+        self._inflight: dict[str, float] = {}  # requestId -> last news (monotonic)
+        self._sessions: dict[str, CDPSession] = {}  # requestId -> session that saw it
+        self._body_tasks: set[asyncio.Task[None]] = set()
+        self._body_bytes = 0
+
+    # ------------------------------------------------------------------ wiring
+
+    def attach(self, cdp: CDPSession, *, main: bool) -> None:
+        """Listen to ``cdp``; only the main page's session drives page state and timing."""
+        on = cdp.on
+        on("Network.requestWillBeSent", lambda e: self._request(cdp, e))
+        on("Network.responseReceived", self._response)
+        on("Network.loadingFinished", self._finished)
+        on("Network.loadingFailed", self._failed)
+        on("Runtime.consoleAPICalled", self._console_api)
+        on("Runtime.exceptionThrown", self._exception)
+        on("Log.entryAdded", self._log_entry)
+        on("Page.windowOpen", self._window_open)
+        if main:
+            on("Page.frameRequestedNavigation", self._requested_navigation)
+            on("Page.frameStartedLoading", self._started_loading)
+            on("Page.frameNavigated", self._navigated)
+            on("Page.frameStoppedLoading", self._stopped_loading)
+            on("Page.domContentEventFired", lambda e: self._mark("domContentEventFired"))
+            on("Page.loadEventFired", self._load_event)
+
+    def busy_requests(self, now: float) -> int:
+        return sum(1 for seen in self._inflight.values() if now - seen < STALE_REQUEST)
+
+    async def wait_for_bodies(self, timeout: float) -> None:
+        if self._body_tasks:
+            await asyncio.wait(set(self._body_tasks), timeout=max(timeout, 0.01))
+
+    def cancel_body_fetches(self) -> None:
+        for task in self._body_tasks:
+            task.cancel()
+
+    # ------------------------------------------------------------------ network
+
+    def touch(self) -> None:
+        self.events += 1
+        self.last_activity = time.monotonic()
+        self.changed.set()
+
+    def _request(self, cdp: CDPSession, event: dict[str, Any]) -> None:
+        request = event["request"]
+        request_id = event["requestId"]
+        redirect = event.get("redirectResponse")
+        previous = self._open.get(request_id)
+        if redirect is not None and previous is not None:
+            _apply_response(previous, redirect)
+            previous.redirected_to = request["url"]
+            previous.encoded_size = redirect.get("encodedDataLength")
+        if (
+            request["url"].startswith(_SKIPPED_SCHEMES)
+            or len(self.transactions) >= MAX_TRANSACTIONS
+        ):
+            return
+        frame_id = event.get("frameId")
+        resource_type = event.get("type", "Other")
+        is_main_document = resource_type == "Document" and frame_id == self.main_frame_id
+        cdp_request = {k: v for k, v in event.items() if k != "redirectResponse"}
+        hop = Transaction(
+            request_id=request_id,
+            url=request["url"],
+            method=request.get("method", "GET"),
+            resource_type=resource_type,
+            frame_id=frame_id,
+            loader_id=event.get("loaderId"),
+            document_url=event.get("documentURL"),
+            is_main_frame=is_main_document,
+            request_headers=request.get("headers", {}),
+            post_data=request.get("postData"),
+            initiator=event.get("initiator", {}),
+            wall_time=event.get("wallTime"),
+            timestamp=event.get("timestamp"),
+            cdp_request=cdp_request,
+        )
+        self.transactions.append(hop)
+        self._open[request_id] = hop
+        self._inflight[request_id] = time.monotonic()
+        self._sessions[request_id] = cdp
+        if is_main_document:
+            self.navigation_pending = True
+            self.main_failure = None
+            self.timing.setdefault("beginNavigation", time.time())
+        self.touch()
+
+    def _response(self, event: dict[str, Any]) -> None:
+        hop = self._open.get(event["requestId"])
+        if hop is None:
+            return
+        _apply_response(hop, event["response"])
+        hop.cdp_response = event
+        self._inflight[event["requestId"]] = time.monotonic()
+        self.touch()
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        request_id = event["requestId"]
+        hop = self._open.pop(request_id, None)
+        self._inflight.pop(request_id, None)
+        cdp = self._sessions.pop(request_id, None)
+        if hop is None:
+            return
+        hop.encoded_size = int(event.get("encodedDataLength", 0))
+        self.touch()
+        if hop.status is None or cdp is None:
+            return
+        if hop.encoded_size > self.max_body_bytes:
+            hop.body_note = f"larger than {self.max_body_bytes} bytes: not kept"
+            return
+        if self._body_bytes + hop.encoded_size > self.max_total_body_bytes:
+            hop.body_note = "scan body budget exhausted: not kept"
+            return
+        self._body_bytes += hop.encoded_size
+        task = asyncio.create_task(self._fetch_body(cdp, hop))
+        self._body_tasks.add(task)
+        task.add_done_callback(self._body_tasks.discard)
+
+    async def _fetch_body(self, cdp: CDPSession, hop: Transaction) -> None:
+        try:
+            result = await cdp.send("Network.getResponseBody", {"requestId": hop.request_id})
+        except PlaywrightError as e:
+            hop.body_note = f"body not available: {str(e).splitlines()[0][:200]}"
+            return
+        raw = result.get("body", "")
+        body = base64.b64decode(raw) if result.get("base64Encoded") else raw.encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest()
+        hop.body_sha256 = digest
+        hop.decoded_size = len(body)
+        self.blobs.setdefault(digest, body)
+
+    def _failed(self, event: dict[str, Any]) -> None:
+        request_id = event["requestId"]
+        hop = self._open.pop(request_id, None)
+        self._inflight.pop(request_id, None)
+        self._sessions.pop(request_id, None)
+        if hop is None:
+            return
+        hop.failed = event.get("errorText") or "failed"
+        hop.canceled = bool(event.get("canceled"))
+        if hop.is_main_frame:
+            self.navigation_pending = False
+            self.main_failure = hop.failed
+        self.touch()
+
+    # ------------------------------------------------------------------ page state
+
+    def _requested_navigation(self, event: dict[str, Any]) -> None:
+        if event.get("frameId") != self.main_frame_id or event.get("disposition") not in (
+            None,
+            "currentTab",
+        ):
+            return
+        if len(self.navigations) < MAX_NAVIGATIONS:
+            self.navigations.append(
+                Navigation(
+                    url=event["url"],
+                    reason=event.get("reason"),
+                    from_url=self.main_url,
+                    timestamp=time.time(),
+                )
+            )
+        self.navigation_pending = True
+        self.touch()
+
+    def _started_loading(self, event: dict[str, Any]) -> None:
+        if event.get("frameId") == self.main_frame_id:
+            self.load_fired = False
+            self._mark("frameStartedLoading")
+
+    def _navigated(self, event: dict[str, Any]) -> None:
+        frame = event.get("frame", {})
+        if frame.get("id") != self.main_frame_id:
+            return
+        self.main_url = frame.get("url")
+        self.documents += 1
+        self.navigation_pending = False
+        self._mark("frameNavigated")
+
+    def _stopped_loading(self, event: dict[str, Any]) -> None:
+        if event.get("frameId") == self.main_frame_id:
+            self.load_fired = True
+            self.navigation_pending = False
+            self._mark("frameStoppedLoading")
+
+    def _load_event(self, event: dict[str, Any]) -> None:
+        self.load_fired = True
+        self._mark("loadEventFired")
+
+    def _mark(self, name: str) -> None:
+        self.timing[name] = time.time()
+        self.touch()
+
+    def _window_open(self, event: dict[str, Any]) -> None:
+        if len(self.popups) < MAX_POPUPS:
+            self.popups.append(Popup(url=event.get("url", ""), opener_url=self.main_url))
+
+    # ------------------------------------------------------------------ console
+
+    def _add_console(self, message: ConsoleMessage) -> None:
+        if len(self.console) < MAX_CONSOLE:
+            self.console.append(message)
+
+    def _console_api(self, event: dict[str, Any]) -> None:
+        frames = (event.get("stackTrace") or {}).get("callFrames") or [{}]
+        levels = {"warning": "warning", "error": "error", "assert": "error", "debug": "debug",
+                  "info": "info"}  # fmt: skip
+        self._add_console(
+            ConsoleMessage(
+                source="console-api",
+                level=levels.get(event.get("type", "log"), "log"),
+                text=" ".join(_remote_object_text(arg) for arg in event.get("args", [])),
+                url=frames[0].get("url") or None,
+                line=frames[0].get("lineNumber"),
+                column=frames[0].get("columnNumber"),
+                timestamp=(event.get("timestamp") or 0) / 1000 or None,
+            )
+        )
+
+    def _exception(self, event: dict[str, Any]) -> None:
+        details = event.get("exceptionDetails", {})
+        exception = details.get("exception") or {}
+        self._add_console(
+            ConsoleMessage(
+                source="javascript",
+                level="error",
+                text=exception.get("description") or details.get("text", "Uncaught exception"),
+                url=details.get("url"),
+                line=details.get("lineNumber"),
+                column=details.get("columnNumber"),
+                timestamp=(event.get("timestamp") or 0) / 1000 or None,
+            )
+        )
+
+    def _log_entry(self, event: dict[str, Any]) -> None:
+        entry = event.get("entry", {})
+        self._add_console(
+            ConsoleMessage(
+                source=entry.get("source", "other"),
+                level=entry.get("level", "info"),
+                text=entry.get("text", ""),
+                url=entry.get("url"),
+                line=entry.get("lineNumber"),
+                timestamp=(entry.get("timestamp") or 0) / 1000 or None,
+            )
+        )
+
+
+def _apply_response(hop: Transaction, response: dict[str, Any]) -> None:
+    hop.status = response.get("status")
+    hop.status_text = response.get("statusText")
+    hop.response_headers = response.get("headers", {})
+    hop.mime_type = response.get("mimeType")
+    hop.remote_ip = response.get("remoteIPAddress")
+    hop.remote_port = response.get("remotePort")
+    hop.protocol = response.get("protocol")
+    hop.security_state = response.get("securityState")
+    hop.timing = response.get("timing")
+    hop.from_cache = bool(response.get("fromDiskCache") or response.get("fromServiceWorker"))
+    details = response.get("securityDetails")
+    if details:
+        hop.tls = TLSDetails(
+            protocol=details.get("protocol"),
+            key_exchange=details.get("keyExchange"),
+            key_exchange_group=details.get("keyExchangeGroup"),
+            cipher=details.get("cipher"),
+            subject_name=details.get("subjectName"),
+            san_list=details.get("sanList", []),
+            issuer=details.get("issuer"),
+            valid_from=int(details["validFrom"]) if details.get("validFrom") else None,
+            valid_to=int(details["validTo"]) if details.get("validTo") else None,
+        )
+
+
+def _remote_object_text(arg: dict[str, Any]) -> str:
+    """A console argument as DevTools prints it: ``{"type":"string","value":"hi"}`` -> ``hi``."""
+    if "value" in arg:
+        value = arg["value"]
+        return (
+            value
+            if isinstance(value, str)
+            else str(value).lower()
+            if isinstance(value, bool)
+            else str(value)
+        )
+    if arg.get("unserializableValue"):
+        return str(arg["unserializableValue"])
+    return str(arg.get("description") or arg.get("type", ""))

@@ -1,0 +1,182 @@
+"""``spyglass`` command line: ``spyglass scan URL`` scans one URL on this machine.
+
+Exit codes: 0 scanned (possibly partial: the report says what is missing), 1 unexpected error,
+2 invalid URL or option, 3 refused scheme, 4 blocked address, 5 unresolvable host,
+6 browser could not start, 7 the page could not be loaded (the report says why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import uuid
+from pathlib import Path
+
+import click
+
+from spyglass.analyze.har import build_har
+from spyglass.analyze.render import render_text
+from spyglass.analyze.report import build_report
+from spyglass.capture.browser import BrowserPool
+from spyglass.capture.guard import check_target
+from spyglass.errors import InvalidOption, SpyglassError
+from spyglass.models import CookieSpec, RawCapture, Report, ScanOptions, TaskInfo, Viewport
+from spyglass.settings import Settings, parse_networks, parse_pins
+
+EXIT_SCAN_FAILED = 7
+
+
+@click.group()
+@click.version_option(package_name="spyglass")
+def main() -> None:
+    """Spyglass: open suspicious URLs in an isolated Chromium and report what it saw."""
+
+
+@main.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report document as JSON.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write report.json, screenshot.png, dom.html and capture.har to this folder.",
+)
+@click.option(
+    "--visibility", type=click.Choice(["public", "unlisted", "private"]), default="public"
+)
+@click.option("--user-agent", help="User-Agent header and navigator.userAgent.")
+@click.option("--referer", help="Referer of the first request.")
+@click.option(
+    "--header", "headers", multiple=True, metavar="NAME:VALUE", help="Extra request header."
+)
+@click.option(
+    "--cookie", "cookies", multiple=True, metavar="NAME=VALUE", help="Cookie to set first."
+)
+@click.option("--viewport", default="1280x720", show_default=True, metavar="WxH")
+@click.option("--device", help="A Playwright device name, e.g. 'iPhone 13'.")
+@click.option("--locale", help="e.g. de-DE")
+@click.option("--timezone", help="e.g. Europe/Berlin")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Hard limit, seconds.")
+@click.option("--no-javascript", is_flag=True, help="Scan with JavaScript disabled.")
+@click.option(
+    "--insecure", is_flag=True, help="Load pages whose TLS certificate does not validate."
+)
+@click.option(
+    "--resolve",
+    "pins",
+    multiple=True,
+    metavar="HOST:ADDRESS",
+    help="Pin HOST to ADDRESS for this scan, like curl's --resolve.",
+)
+@click.option(
+    "--allow-network",
+    "networks",
+    multiple=True,
+    metavar="CIDR",
+    help="Open an address range that the guard closes by default (private, loopback...).",
+)
+def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent: str | None,
+         referer: str | None, headers: tuple[str, ...], cookies: tuple[str, ...], viewport: str,
+         device: str | None, locale: str | None, timezone: str | None, timeout: float,
+         no_javascript: bool, insecure: bool, pins: tuple[str, ...],
+         networks: tuple[str, ...]) -> None:  # fmt: skip
+    """Scan URL in a fresh headless Chromium and print the report."""
+    try:
+        settings = Settings.from_env()
+        options = ScanOptions(
+            user_agent=user_agent,
+            referer=referer,
+            headers=_pairs(headers, ":", "--header"),
+            cookies=tuple(
+                CookieSpec(name=k, value=v) for k, v in _pairs(cookies, "=", "--cookie").items()
+            ),
+            viewport=_viewport(viewport),
+            device=device,
+            locale=locale,
+            timezone=timezone,
+            timeout=timeout,
+            javascript=not no_javascript,
+            insecure_tls=insecure,
+            resolve=parse_pins(pins),
+            allow_networks=parse_networks(networks),
+        )
+        capture = asyncio.run(_scan(url, options, settings))
+    except SpyglassError as e:
+        click.echo(f"spyglass: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except ValueError as e:  # pydantic validation of options
+        click.echo(f"spyglass: invalid_option: {_first_error(e)}", err=True)
+        sys.exit(InvalidOption.exit_code)
+    task = TaskInfo(
+        uuid=str(uuid.uuid4()),
+        time=capture.started_at,
+        url=capture.url,
+        visibility=visibility,
+        method="cli",
+        source="cli",
+        scanner_country=settings.scanner_country,
+    )
+    report = build_report(capture, task)
+    if out is not None:
+        write_outputs(out, capture, report)
+    click.echo(json.dumps(report.to_json_dict(), indent=2) if as_json else render_text(report))
+    if capture.failure is not None:
+        sys.exit(EXIT_SCAN_FAILED)
+
+
+async def _scan(url: str, options: ScanOptions, settings: Settings) -> RawCapture:
+    # The target is judged before a browser is started: a refused URL costs nothing.
+    target = await check_target(url, options, settings)
+    with _progress(f"Scanning {target}"):
+        async with BrowserPool(settings) as pool:
+            return await pool.capture(target, options)
+
+
+def write_outputs(folder: Path, capture: RawCapture, report: Report) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(json.dumps(report.to_json_dict(), indent=2))
+    (folder / "capture.har").write_text(json.dumps(build_har(capture), indent=1))
+    if capture.dom is not None:
+        (folder / "dom.html").write_text(capture.dom)
+    if capture.screenshot is not None:
+        (folder / "screenshot.png").write_bytes(capture.screenshot)
+
+
+def _progress(message: str):  # type: ignore[no-untyped-def]
+    """A spinner on a terminal; nothing when stderr is piped or captured."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
+def _pairs(values: tuple[str, ...], sep: str, option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, found, rest = value.partition(sep)
+        if not found or not name.strip():
+            raise InvalidOption(f"{option}: expected NAME{sep}VALUE, got {value!r}")
+        pairs[name.strip()] = rest.strip()
+    return pairs
+
+
+def _viewport(value: str) -> Viewport:
+    width, found, height = value.lower().partition("x")
+    if not found or not width.isdigit() or not height.isdigit():
+        raise InvalidOption(f"--viewport: expected WIDTHxHEIGHT, got {value!r}")
+    return Viewport(width=int(width), height=int(height))
+
+
+def _first_error(error: ValueError) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(error)
+
+
+if __name__ == "__main__":
+    main()

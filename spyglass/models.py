@@ -1,0 +1,373 @@
+"""Typed models that cross module boundaries.
+
+Flow: ``ScanOptions`` goes into capture; capture returns a ``RawCapture`` (what the browser saw,
+nothing concluded); analysis turns a ``RawCapture`` plus ``TaskInfo`` into a ``Report`` (the
+urlscan.io result document, plus Spyglass's own keys).
+
+Report models serialise with camelCase names (``model_dump(by_alias=True)``) because that is the
+urlscan document's spelling; Python code uses snake_case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+# --------------------------------------------------------------------------- scan input
+
+
+class Viewport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    width: int = Field(1280, ge=200, le=4096)
+    height: int = Field(720, ge=200, le=4096)
+
+
+class CookieSpec(BaseModel):
+    """A cookie to set before the scan; without ``domain`` it applies to the target's host."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    value: str
+    domain: str | None = None
+    path: str = "/"
+
+
+class ScanOptions(BaseModel):
+    """How to scan. Everything an analyst can choose per scan."""
+
+    model_config = ConfigDict(frozen=True)
+    user_agent: str | None = None
+    referer: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    cookies: tuple[CookieSpec, ...] = ()
+    viewport: Viewport = Field(default_factory=Viewport)
+    device: str | None = None  # a Playwright device name, e.g. "iPhone 13"
+    locale: str | None = None
+    timezone: str | None = None
+    timeout: float = Field(30.0, gt=0, le=600)  # seconds; the scan's hard limit
+    javascript: bool = True
+    # host -> address, like curl's --resolve: scan a host on an address of the analyst's choice.
+    resolve: dict[str, str] = Field(default_factory=dict)
+    # CIDRs opened for this scan on top of the settings' (SSRF guard).
+    allow_networks: tuple[str, ...] = ()
+    # Load pages whose certificate does not validate (the TLS problem is still recorded).
+    insecure_tls: bool = False
+
+
+# --------------------------------------------------------------------------- raw capture
+
+
+class FailureReason(StrEnum):
+    DNS = "dns"
+    REFUSED = "refused"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    BLOCKED = "blocked_address"
+    RENDERER_CRASH = "renderer_crash"
+    BROWSER_CRASH = "browser_crash"
+    NETWORK = "network"
+    ABORTED = "aborted"
+
+
+class Failure(BaseModel):
+    """Why a scan failed or is partial. ``net_error`` is Chromium's code (``net::ERR_…``)."""
+
+    reason: FailureReason
+    message: str
+    net_error: str | None = None
+
+
+class TLSDetails(BaseModel):
+    protocol: str | None = None
+    key_exchange: str | None = None
+    key_exchange_group: str | None = None
+    cipher: str | None = None
+    subject_name: str | None = None
+    san_list: list[str] = Field(default_factory=list)
+    issuer: str | None = None
+    valid_from: int | None = None  # epoch seconds
+    valid_to: int | None = None
+
+
+class Transaction(BaseModel):
+    """One HTTP request/response hop as the browser saw it. A redirect is its own hop.
+
+    ``cdp_request``/``cdp_response`` keep the DevTools events untouched: urlscan's
+    ``data.requests`` are those events, so the report passes them through.
+    """
+
+    request_id: str
+    url: str
+    method: str = "GET"
+    resource_type: str = "Other"  # CDP's: Document, Script, Stylesheet, Image, XHR, ...
+    frame_id: str | None = None
+    loader_id: str | None = None
+    document_url: str | None = None
+    is_main_frame: bool = False
+    request_headers: dict[str, str] = Field(default_factory=dict)
+    post_data: str | None = None
+    initiator: dict[str, Any] = Field(default_factory=dict)
+    wall_time: float | None = None  # epoch seconds
+    timestamp: float | None = None  # CDP monotonic seconds
+    status: int | None = None
+    status_text: str | None = None
+    response_headers: dict[str, str] = Field(default_factory=dict)
+    mime_type: str | None = None
+    remote_ip: str | None = None
+    remote_port: int | None = None
+    protocol: str | None = None
+    security_state: str | None = None
+    tls: TLSDetails | None = None
+    timing: dict[str, float] | None = None
+    redirected_to: str | None = None
+    from_cache: bool = False
+    encoded_size: int | None = None  # bytes on the wire, headers included
+    decoded_size: int | None = None  # body bytes after decompression
+    body_sha256: str | None = None
+    body_note: str | None = None  # why there is no body hash (too large, not available, ...)
+    failed: str | None = None  # net::ERR_... text
+    canceled: bool = False
+    blocked: str | None = None  # the guard's reason when the guard refused the connection
+    cdp_request: dict[str, Any] = Field(default_factory=dict)
+    cdp_response: dict[str, Any] | None = None
+
+
+class ConsoleMessage(BaseModel):
+    source: str = "console-api"  # console-api | javascript (uncaught exception) | network | ...
+    level: str = "log"  # log | info | warning | error | debug
+    text: str
+    url: str | None = None
+    line: int | None = None
+    column: int | None = None
+    timestamp: float | None = None  # epoch seconds
+
+
+class Dialog(BaseModel):
+    type: str  # alert | confirm | prompt | beforeunload
+    message: str
+    default_value: str | None = None
+    url: str | None = None
+
+
+class Popup(BaseModel):
+    url: str
+    opener_url: str | None = None
+
+
+class Download(BaseModel):
+    url: str
+    suggested_filename: str
+    size: int | None = None
+    sha256: str | None = None
+    saved: bool = False  # body kept in RawCapture.blobs under sha256
+    note: str | None = None  # why not saved: too large, failed, timeout
+
+
+class Cookie(BaseModel):
+    model_config = ConfigDict(extra="allow")  # CDP adds fields as Chrome evolves
+    name: str
+    value: str
+    domain: str
+    path: str = "/"
+    expires: float = -1
+    size: int = 0
+    http_only: bool = Field(False, alias="httpOnly")
+    secure: bool = False
+    session: bool = True
+    same_site: str | None = Field(None, alias="sameSite")
+
+
+class Navigation(BaseModel):
+    """A main-frame navigation the page asked for (client-side redirects live here).
+
+    ``reason`` is CDP's ``Page.frameRequestedNavigation`` reason: metaTagRefresh,
+    scriptInitiated, httpHeaderRefresh, formSubmissionGet, anchorClick, ...
+    """
+
+    url: str
+    reason: str | None = None
+    from_url: str | None = None
+    timestamp: float | None = None  # epoch seconds
+
+
+class JSGlobal(BaseModel):
+    prop: str
+    type: str
+
+
+class BlockedConnection(BaseModel):
+    """A connection the guard refused: recorded so the report shows what the page tried."""
+
+    host: str
+    port: int
+    ip: str | None = None
+    reason: str  # blocked_address | dns | refused | unreachable
+
+
+class Favicon(BaseModel):
+    url: str
+    sha256: str
+    mime_type: str | None = None
+
+
+class RawCapture(BaseModel):
+    """Everything the browser saw during one scan, before any conclusion is drawn."""
+
+    url: str  # as submitted (normalised)
+    options: ScanOptions = Field(default_factory=ScanOptions)
+    user_agent: str | None = None
+    started_at: datetime
+    finished_at: datetime
+    final_url: str | None = None
+    title: str | None = None
+    transactions: list[Transaction] = Field(default_factory=list)
+    cookies: list[Cookie] = Field(default_factory=list)
+    console: list[ConsoleMessage] = Field(default_factory=list)
+    dialogs: list[Dialog] = Field(default_factory=list)
+    navigations: list[Navigation] = Field(default_factory=list)
+    popups: list[Popup] = Field(default_factory=list)
+    downloads: list[Download] = Field(default_factory=list)
+    globals: list[JSGlobal] = Field(default_factory=list)
+    # CDP page lifecycle name -> epoch seconds (beginNavigation, domContentEventFired, ...)
+    timing: dict[str, float] = Field(default_factory=dict)
+    dom: str | None = None
+    text: str | None = None
+    screenshot_sha256: str | None = None
+    screenshot_kind: Literal["full_page", "viewport"] | None = None
+    favicon: Favicon | None = None
+    resolved: dict[str, str] = Field(default_factory=dict)  # host -> address connected to
+    blocked: list[BlockedConnection] = Field(default_factory=list)
+    failure: Failure | None = None
+    # Steps that did not complete ("screenshot: timeout"); a scan with any is partial.
+    incomplete: list[str] = Field(default_factory=list)
+    # Bodies by sha256 (responses, screenshot, downloads, favicon). Not serialised with the
+    # capture: the store keeps them as content-addressed blobs.
+    blobs: dict[str, bytes] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.incomplete) or self.failure is not None
+
+    @property
+    def screenshot(self) -> bytes | None:
+        return self.blobs.get(self.screenshot_sha256) if self.screenshot_sha256 else None
+
+
+# --------------------------------------------------------------------------- report
+
+
+class _ReportModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class TaskInfo(_ReportModel):
+    """Facts about the submission that the browser cannot know."""
+
+    uuid: str
+    time: datetime
+    url: str
+    visibility: Literal["public", "unlisted", "private"] = "public"
+    method: Literal["api", "manual", "automatic", "cli"] = "cli"
+    source: str = "cli"
+    tags: list[str] = Field(default_factory=list)
+    submitter_country: str | None = None
+    scanner_country: str | None = None
+    base_url: str = "http://127.0.0.1:8000"
+
+
+class FormInput(_ReportModel):
+    tag: str = "input"  # input | select | textarea | button
+    type: str | None = None
+    name: str | None = None
+    id: str | None = None
+    value: str | None = None
+    hidden: bool = False
+
+
+class Form(_ReportModel):
+    method: str  # upper-case, GET when absent (the HTML default)
+    action: str | None  # as written in the attribute
+    action_url: str  # resolved against the document URL (and <base>)
+    action_domain: str | None = None
+    inputs: list[FormInput] = Field(default_factory=list)
+    has_password: bool = False
+    html: str  # raw outer HTML
+
+
+class Link(_ReportModel):
+    href: str
+    text: str = ""
+
+
+class Page(_ReportModel):
+    url: str
+    domain: str | None = None
+    apex_domain: str | None = None
+    ip: str | None = None
+    ptr: str | None = None
+    asn: str | None = None
+    asnname: str | None = None
+    country: str | None = None
+    server: str | None = None
+    title: str | None = None
+    status: str | None = None
+    mime_type: str | None = None
+    redirected: str | None = None  # off-domain | sub-domain | same-domain | None
+    tls_issuer: str | None = None
+    tls_valid_from: str | None = None
+    tls_valid_days: int | None = None
+    tls_age_days: int | None = None
+
+
+class Certificate(_ReportModel):
+    subject_name: str
+    issuer: str | None = None
+    valid_from: int | None = None
+    valid_to: int | None = None
+
+
+class Lists(_ReportModel):
+    ips: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    asns: list[str] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    apex_domains: list[str] = Field(default_factory=list)
+    servers: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    link_domains: list[str] = Field(default_factory=list)
+    certificates: list[Certificate] = Field(default_factory=list)
+    hashes: list[str] = Field(default_factory=list)
+
+
+class Redirect(_ReportModel):
+    model_config = ConfigDict(alias_generator=None, populate_by_name=True)
+    from_url: str = Field(alias="from")
+    to: str
+    status: int | None = None  # None for client-side redirects
+    kind: Literal["http", "meta", "js"] = "http"
+
+
+class Report(_ReportModel):
+    """The urlscan.io result document plus Spyglass's keys (forms, text, failure...)."""
+
+    task: dict[str, Any]
+    page: Page
+    data: dict[str, Any]
+    lists: Lists
+    stats: dict[str, Any]
+    meta: dict[str, Any] = Field(default_factory=dict)
+    verdicts: dict[str, Any] = Field(default_factory=dict)
+    submitter: dict[str, Any] = Field(default_factory=dict)
+    scanner: dict[str, Any] = Field(default_factory=dict)
+    forms: list[Form] = Field(default_factory=list)
+    text: str = ""
+    redirects: list[Redirect] = Field(default_factory=list)
+    failure: Failure | None = None
+    incomplete: list[str] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,111 @@
+"""One settings object, read once from ``SPYGLASS_*`` variables and passed down.
+
+``Settings.from_env(environ)`` takes any mapping so tests can build variants without touching
+``os.environ``; a bad value fails naming the variable and the value.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from spyglass.errors import InvalidOption
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path = Path("spyglass-data")
+    chromium_path: str = DEFAULT_CHROMIUM
+    # CIDRs the guard opens for every scan (everything private/reserved is closed by default).
+    allow_networks: tuple[str, ...] = ()
+    # host -> address pins applied to every scan (like curl --resolve).
+    resolve: dict[str, str] = Field(default_factory=dict)
+    # When true, only pinned hosts resolve: no DNS query ever leaves the machine (tests, air gaps).
+    pins_only: bool = False
+    # base64 SHA-256 SPKI hashes Chromium accepts despite an unknown issuer (a lab's own CA).
+    trusted_spki: tuple[str, ...] = ()
+    # Relaunch the browser after this many scans, to bound leaks in a long-lived worker.
+    relaunch_every: int = 200
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_total_body_bytes: int = 64 * 1024 * 1024
+    max_download_bytes: int = 32 * 1024 * 1024
+    screenshot_max_height: int = 8000
+    scanner_country: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        if "SPYGLASS_DATA" in env:
+            values["data_dir"] = Path(env["SPYGLASS_DATA"])
+        if "SPYGLASS_CHROMIUM" in env:
+            values["chromium_path"] = env["SPYGLASS_CHROMIUM"]
+        if env.get("SPYGLASS_ALLOW_NETWORKS"):
+            values["allow_networks"] = parse_networks(
+                _split(env["SPYGLASS_ALLOW_NETWORKS"]), "SPYGLASS_ALLOW_NETWORKS"
+            )
+        if env.get("SPYGLASS_RESOLVE"):
+            values["resolve"] = parse_pins(_split(env["SPYGLASS_RESOLVE"]), "SPYGLASS_RESOLVE")
+        if "SPYGLASS_PINS_ONLY" in env:
+            values["pins_only"] = _parse_bool(env["SPYGLASS_PINS_ONLY"], "SPYGLASS_PINS_ONLY")
+        if env.get("SPYGLASS_TRUSTED_SPKI"):
+            values["trusted_spki"] = tuple(_split(env["SPYGLASS_TRUSTED_SPKI"]))
+        if env.get("SPYGLASS_SCANNER_COUNTRY"):
+            values["scanner_country"] = env["SPYGLASS_SCANNER_COUNTRY"]
+        return cls(**values)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parse_bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise InvalidOption(f"{name}: expected true or false, got {value!r}")
+
+
+def parse_networks(
+    values: list[str] | tuple[str, ...], name: str = "--allow-network"
+) -> tuple[str, ...]:
+    """Validate CIDRs: ``["127.0.0.0/8", "::1"]`` -> ``("127.0.0.0/8", "::1/128")``."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(str(ipaddress.ip_network(value, strict=False)))
+        except ValueError as e:
+            raise InvalidOption(f"{name}: {value!r} is not a network (CIDR)") from e
+    return tuple(networks)
+
+
+def parse_pins(values: list[str] | tuple[str, ...], name: str = "--resolve") -> dict[str, str]:
+    """Parse curl-style pins: ``["news.test:127.0.0.2", "v6.test:[::1]"]`` -> {host: address}.
+
+    curl's ``HOST:PORT:ADDRESS`` form is accepted too; the port is ignored because the pin applies
+    to every port of the host.
+    """
+    pins: dict[str, str] = {}
+    for value in values:
+        host, sep, rest = value.partition(":")
+        if not sep or not host or not rest:
+            raise InvalidOption(f"{name}: {value!r} is not HOST:ADDRESS")
+        head, _, tail = rest.partition(":")
+        if head.isdigit() and tail:  # HOST:PORT:ADDRESS
+            rest = tail
+        address = rest.strip("[]")
+        try:
+            ipaddress.ip_address(address)
+        except ValueError as e:
+            raise InvalidOption(f"{name}: {address!r} in {value!r} is not an IP address") from e
+        pins[host.lower().rstrip(".")] = address
+    return pins

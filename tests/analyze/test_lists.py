@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from spyglass.analyze.links import extract_links
+from spyglass.analyze.lists import build_lists
+from spyglass.models import Certificate, Transaction
+from tests.analyze.captures import (
+    APP_SHA,
+    ARTICLE_DOM,
+    ARTICLE_SHA,
+    ARTICLE_URL,
+    CERT_FROM,
+    CERT_TO,
+    CSS_SHA,
+    EMPTY_SHA,
+    HOME_SHA,
+    LANDING_SHA,
+    LOGO_SHA,
+    redirect_chain_transactions,
+)
+
+
+def _lists():
+    return build_lists(redirect_chain_transactions(), extract_links(ARTICLE_DOM, ARTICLE_URL))
+
+
+def test_ips_are_bare_deduplicated_and_exclude_blocked() -> None:
+    assert _lists().ips == ["192.0.2.10", "2001:db8::10", "192.0.2.80", "2001:db8::20"]
+
+
+def test_domains_include_failed_and_blocked_requests() -> None:
+    lists = _lists()
+    assert lists.domains == [
+        "news.test",
+        "www.news.test",
+        "daily.example",
+        "cdn.daily.example",
+        "tracker.evil.test",
+        "ads.example.net",
+    ]
+    assert lists.apex_domains == ["news.test", "daily.example", "evil.test", "example.net"]
+
+
+def test_urls_every_hop() -> None:
+    urls = _lists().urls
+    assert len(urls) == 11
+    assert urls[:3] == ["http://news.test/", "https://news.test/", "https://www.news.test/home"]
+
+
+def test_servers_links_and_hashes() -> None:
+    lists = _lists()
+    assert lists.servers == ["nginx", "cloudflare"]
+    assert lists.link_domains == [
+        "daily.example",
+        "maps.example.org",
+        "twitter.com",
+        "cdn.daily.example",
+    ]
+    assert lists.hashes == [
+        EMPTY_SHA,
+        HOME_SHA,
+        LANDING_SHA,
+        ARTICLE_SHA,
+        APP_SHA,
+        CSS_SHA,
+        LOGO_SHA,
+    ]
+    assert lists.countries == [] and lists.asns == []
+
+
+def test_certificates_unique_by_subject_issuer_and_validity() -> None:
+    certificates = _lists().certificates
+    assert [c.subject_name for c in certificates] == [
+        "news.test",
+        "*.news.test",
+        "daily.example",
+        "*.daily.example",
+    ]
+    assert certificates[2] == Certificate(
+        subject_name="daily.example",
+        issuer="R3",
+        valid_from=CERT_FROM,
+        valid_to=CERT_TO,
+    )
+    assert certificates[0].model_dump(by_alias=True).keys() == {
+        "subjectName",
+        "issuer",
+        "validFrom",
+        "validTo",
+    }
+
+
+def test_empty() -> None:
+    assert all(value == [] for value in build_lists([], []).model_dump().values())
+
+
+def test_cdp_bracketed_addresses_are_bare_and_cache_hits_contacted_nothing() -> None:
+    hops = [
+        Transaction(request_id="1", url="https://a.test/", status=200, remote_ip="[2001:db8::1]"),
+        Transaction(
+            request_id="2",
+            url="https://a.test/x.js",
+            status=200,
+            remote_ip="127.0.0.1",
+            from_cache=True,
+        ),
+    ]
+    assert build_lists(hops, []).ips == ["2001:db8::1"]

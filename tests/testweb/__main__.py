@@ -1,0 +1,37 @@
+"""Run the test web by hand: `python -m tests.testweb`, Ctrl-C to stop.
+
+Prints every URL it serves and the environment that points Spyglass at it.
+"""
+
+import threading
+
+from tests.testweb.routes import ANY_PATH
+from tests.testweb.server import TestWeb
+from tests.testweb.sites import ROUTES
+
+
+def main() -> None:
+    with TestWeb() as web:
+        print(f"Test web: HTTP port {web.http_port}, HTTPS port {web.https_port}")
+        print("(every URL below also answers over https:// on the HTTPS port)\n")
+        for host, address in web.pins.items():
+            print(f"{host} ({address})")
+            for path in ROUTES.by_host[host]:
+                print(f"  {web.url(host, path if path != ANY_PATH else '/')}")
+        resolve = ",".join(f"{host}:{address}" for host, address in web.pins.items())
+        print("\nScan it with Spyglass:\n")
+        print(f"export SPYGLASS_RESOLVE={resolve}")
+        print("export SPYGLASS_ALLOW_NETWORKS=127.0.0.0/8,::1/128")
+        print(f"export SPYGLASS_TRUSTED_SPKI={web.spki_hash}")
+        print("\nOr a bare Chromium:\n")
+        print(f"--host-resolver-rules={web.resolver_rules()}")
+        print(f"--ignore-certificate-errors-spki-list={web.spki_hash}")
+        print("\nServing until Ctrl-C.", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("\nStopping.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Which address each test hostname is served on.
+
+Every site gets its own loopback address so that a scan of a page that pulls
+from several hosts sees several distinct IPs, as it would on the internet.
+All ordinary sites live in 127.0.0.0/25; only internal.test sits above it, so a
+guard test can allow 127.0.0.0/25 (plus ::1) and keep internal.test closed.
+"""
+
+INTERNAL_ADDRESS = "127.0.0.200"
+
+ADDRESSES: dict[str, str] = {
+    "news.test": "127.0.0.2",
+    "cdn.test": "127.0.0.3",
+    "tracker.test": "127.0.0.4",
+    "fonts.test": "127.0.0.5",
+    "redirect.test": "127.0.0.6",
+    "final.test": "127.0.0.7",
+    "app.test": "127.0.0.8",
+    "login.test": "127.0.0.9",
+    "collect.test": "127.0.0.10",
+    "links.test": "127.0.0.11",
+    "external-a.test": "127.0.0.12",
+    "external-b.test": "127.0.0.13",
+    "hostile.test": "127.0.0.14",
+    "popup.test": "127.0.0.15",
+    "blocked.test": "127.0.0.16",
+    "plain.test": "127.0.0.17",
+    # Presents a certificate from an untrusted CA; see certs.py.
+    "badtls.test": "127.0.0.66",
+    "internal.test": INTERNAL_ADDRESS,
+    "ipv6.test": "::1",
+}
+
+# The one host whose HTTPS listener uses the untrusted certificate.
+BADTLS_HOST = "badtls.test"
+
+HOST_BY_ADDRESS: dict[str, str] = {address: host for host, address in ADDRESSES.items()}
+assert len(HOST_BY_ADDRESS) == len(ADDRESSES), "two hosts share an address"
+
+
+def url_host(address: str) -> str:
+    """How an address is written in a URL or a Chromium MAP rule.
+
+    >>> url_host("127.0.0.2"), url_host("::1")
+    ('127.0.0.2', '[::1]')
+    """
+    return f"[{address}]" if ":" in address else address

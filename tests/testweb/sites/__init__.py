@@ -1,0 +1,15 @@
+"""Every site's handlers, merged into the one table the server dispatches on."""
+
+from tests.testweb.routes import Routes
+from tests.testweb.sites import app, guard, hostile, links, news, phishing, plain, redirects
+
+ROUTES = Routes.merge(
+    news.routes,
+    redirects.routes,
+    app.routes,
+    phishing.routes,
+    links.routes,
+    hostile.routes,
+    guard.routes,
+    plain.routes,
+)
