@@ -19,9 +19,8 @@ from spyglass.models import Cookie, JSGlobal
 MAX_GLOBALS = 500
 MAX_TEXT_CHARS = 2_000_000
 
-_GLOBALS_JS = (
-    """
-(baseline) => {
+_GLOBALS_JS = """
+([baseline, limit]) => {
   const known = new Set(baseline);
   const found = [];
   for (const prop of Object.getOwnPropertyNames(window)) {
@@ -29,13 +28,11 @@ _GLOBALS_JS = (
     let type;
     try { type = typeof window[prop]; } catch (e) { type = 'inaccessible'; }
     found.push({prop, type});
-    if (found.length >= MAX_GLOBALS) break;
+    if (found.length >= limit) break;
   }
   return found;
 }
 """
-    % MAX_GLOBALS
-)
 
 _TEXT_JS = """() => document.body ? document.body.innerText
   : (document.documentElement ? document.documentElement.textContent : '')"""
@@ -73,7 +70,7 @@ async def title(page: Page, timeout: float) -> str:
 
 
 async def js_globals(page: Page, baseline: list[str], timeout: float) -> list[JSGlobal]:
-    found = await asyncio.wait_for(page.evaluate(_GLOBALS_JS, baseline), timeout)
+    found = await asyncio.wait_for(page.evaluate(_GLOBALS_JS, [baseline, MAX_GLOBALS]), timeout)
     return [JSGlobal(**item) for item in found]
 
 
