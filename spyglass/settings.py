@@ -34,9 +34,14 @@ class Settings(BaseModel):
     # Relaunch the browser after this many scans, to bound leaks in a long-lived worker.
     relaunch_every: int = 200
     max_body_bytes: int = 10 * 1024 * 1024
+    # A main document is cut off here: Chromium needs seconds per MB to lay out giant text.
+    max_document_bytes: int = 3 * 1024 * 1024
     max_total_body_bytes: int = 64 * 1024 * 1024
     max_download_bytes: int = 32 * 1024 * 1024
     screenshot_max_height: int = 8000
+    # Cap on each page's JavaScript heap: a memory bomb kills its own renderer in about a second
+    # instead of eating the worker's memory for many.
+    renderer_heap_mb: int = 1024
     scanner_country: str | None = None
 
     @classmethod

@@ -18,6 +18,8 @@ from spyglass.models import Cookie, JSGlobal
 
 MAX_GLOBALS = 500
 MAX_TEXT_CHARS = 2_000_000
+# Pages taller than this many screenshot heights are "giant" (see screenshot()).
+GIANT_PAGE_FACTOR = 3
 
 _GLOBALS_JS = """
 ([baseline, limit]) => {
@@ -86,28 +88,36 @@ async def favicon_url(page: Page, timeout: float) -> str:
 async def screenshot(
     page: Page, cdp: CDPSession, *, max_height: int, timeout: float
 ) -> tuple[bytes, Literal["full_page", "viewport"]]:
-    """A PNG, by the first rung of the ladder that works in time.
+    """A PNG of the page down to ``max_height``, by the first rung of the ladder that works in time.
 
-    1. the full page, clipped to ``max_height`` (tall pages make full-page screenshots hang);
-    2. the viewport;
-    3. the viewport straight from DevTools, which does not wait for fonts or animations.
+    1. an ordinary page: Playwright's full-page screenshot clipped to ``max_height``;
+    2. a giant page (a few MB of text is ~700,000 px): grow the viewport to ``max_height`` and
+       capture it -- full-page capture of such a page takes Chromium tens of seconds;
+    3. the viewport straight from DevTools, which waits for neither fonts nor animations.
+
+    The viewport is left resized: the screenshot is the last thing read off the page.
     """
     share = timeout / 3
     viewport = page.viewport_size or {"width": 1280, "height": 720}
     try:
         width, height = await asyncio.wait_for(page.evaluate(_SIZE_JS), share)
-        if height > viewport["height"]:
+        if height > viewport["height"] and height <= GIANT_PAGE_FACTOR * max_height:
             clip = {"x": 0, "y": 0, "width": max(1, min(width, viewport["width"])),
                     "height": min(height, max_height)}  # fmt: skip
             png = await page.screenshot(full_page=True, clip=clip, timeout=share * 1000)
             return png, "full_page"
+        if height > viewport["height"]:
+            await asyncio.wait_for(
+                page.set_viewport_size({"width": viewport["width"], "height": max_height}), share
+            )
+            return await _devtools_png(cdp, share), "full_page"
     except (TimeoutError, PlaywrightError):
         pass  # next rung
-    try:
-        return await page.screenshot(timeout=share * 1000), "viewport"
-    except PlaywrightError:
-        pass  # next rung
+    return await _devtools_png(cdp, share), "viewport"
+
+
+async def _devtools_png(cdp: CDPSession, timeout: float) -> bytes:
     result: dict[str, Any] = await asyncio.wait_for(
-        cdp.send("Page.captureScreenshot", {"format": "png"}), share
+        cdp.send("Page.captureScreenshot", {"format": "png"}), timeout
     )
-    return base64.b64decode(result["data"]), "viewport"
+    return base64.b64decode(result["data"])

@@ -54,6 +54,7 @@ def chromium_args(settings: Settings) -> list[str]:
         # Chromium resolves no name and reaches no address on its own: every connection must go
         # through the per-scan guard proxy at 127.0.0.1 (which does the resolving).
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        f"--js-flags=--max-old-space-size={settings.renderer_heap_mb}",
     ]
     if settings.trusted_spki:
         args.append("--ignore-certificate-errors-spki-list=" + ",".join(settings.trusted_spki))

@@ -29,8 +29,11 @@ _SKIPPED_SCHEMES = ("data:", "blob:", "about:", "chrome-extension:")
 
 
 class Recorder:
-    def __init__(self, *, max_body_bytes: int, max_total_body_bytes: int) -> None:
+    def __init__(
+        self, *, max_body_bytes: int, max_total_body_bytes: int, max_document_bytes: int
+    ) -> None:
         self.max_body_bytes = max_body_bytes
+        self.max_document_bytes = max_document_bytes
         self.max_total_body_bytes = max_total_body_bytes
         self.transactions: list[Transaction] = []
         self.console: list[ConsoleMessage] = []
@@ -53,6 +56,10 @@ class Recorder:
         self._sessions: dict[str, CDPSession] = {}  # requestId -> session that saw it
         self._body_tasks: set[asyncio.Task[None]] = set()
         self._body_bytes = 0
+        self._main_session: CDPSession | None = None
+        self._document_bytes: dict[str, int] = {}  # main-frame document requestId -> bytes so far
+        self.stopped_oversized = False
+        self._stop_pending = False
 
     # ------------------------------------------------------------------ wiring
 
@@ -68,6 +75,8 @@ class Recorder:
         on("Log.entryAdded", self._log_entry)
         on("Page.windowOpen", self._window_open)
         if main:
+            self._main_session = cdp
+            on("Network.dataReceived", self._data_received)
             on("Page.frameRequestedNavigation", self._requested_navigation)
             on("Page.frameStartedLoading", self._started_loading)
             on("Page.frameNavigated", self._navigated)
@@ -181,6 +190,35 @@ class Recorder:
         hop.decoded_size = len(body)
         self.blobs.setdefault(digest, body)
 
+    def _data_received(self, event: dict[str, Any]) -> None:
+        hop = self._open.get(event["requestId"])
+        if hop is None or not hop.is_main_frame:
+            return
+        received = self._document_bytes.get(hop.request_id, 0) + int(event.get("dataLength", 0))
+        self._document_bytes[hop.request_id] = received
+        if received > self.max_document_bytes:
+            self._stop_oversized(hop)
+
+    def _stop_oversized(self, hop: Transaction) -> None:
+        """A giant main document would keep the renderer busy past the scan's limit (40 MB of
+        text takes Chromium over 15 s to lay out): stop loading and keep what arrived."""
+        if self.stopped_oversized:
+            return
+        self.stopped_oversized = self._stop_pending = True
+        hop.body_note = f"larger than {self.max_document_bytes} bytes: loading stopped"
+        self._send_stop()
+
+    def _send_stop(self) -> None:
+        # Before the document commits there is no page to stop; _navigated sends it again.
+        if self._main_session is None:
+            return
+        task = asyncio.ensure_future(self._main_session.send("Page.stopLoading"))
+        task.add_done_callback(self._stop_sent)
+
+    def _stop_sent(self, task: asyncio.Future[Any]) -> None:
+        if not task.cancelled() and task.exception() is None:
+            self._stop_pending = False
+
     def _failed(self, event: dict[str, Any]) -> None:
         request_id = event["requestId"]
         hop = self._open.pop(request_id, None)
@@ -226,6 +264,8 @@ class Recorder:
             return
         self.main_url = frame.get("url")
         self.documents += 1
+        if self._stop_pending:
+            self._send_stop()
         self.navigation_pending = False
         self._mark("frameNavigated")
 

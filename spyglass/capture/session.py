@@ -144,6 +144,7 @@ class ScanSession:
         self.recorder = Recorder(
             max_body_bytes=settings.max_body_bytes,
             max_total_body_bytes=settings.max_total_body_bytes,
+            max_document_bytes=settings.max_document_bytes,
         )
         self.proxy = GuardProxy(*scan_policy(options, settings))
         self.context_wedged = False  # closing the context hung: the browser must go
@@ -267,6 +268,7 @@ class ScanSession:
                 or []
             )
         capture.cookies = await self._step("cookies", artifacts.cookies(cdp, share)) or []
+        await self._step("favicon", self._favicon(page, context, share))
         shot = await self._step(
             "screenshot",
             artifacts.screenshot(
@@ -278,7 +280,6 @@ class ScanSession:
             png, kind = shot
             digest = _keep(self.recorder.blobs, png)
             capture.screenshot_sha256, capture.screenshot_kind = digest, kind
-        await self._step("favicon", self._favicon(page, context, share))
 
     async def _favicon(self, page: Page, context: BrowserContext, timeout: float) -> None:
         """The page's icon. Chromium's own favicon request is often recorded already; when it is

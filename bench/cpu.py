@@ -1,0 +1,83 @@
+"""CPU time spent by this process and everything it started, by kind of process.
+
+    before = cpu_snapshot({web_pid: "test web"})
+    ...  # one scan
+    spent = cpu_delta(before, cpu_snapshot({web_pid: "test web"}))
+    # {"python (this process)": 0.04, "chromium renderers": 0.21, ...} in seconds
+
+Each process counts its own time plus that of the children it has reaped (``cutime``), so a
+renderer that exits during the scan is still counted: its time moves to its parent, the zygote,
+which counts as a renderer. Linux only (``/proc``).
+"""
+
+from __future__ import annotations
+
+import os
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _read(pid: str) -> tuple[int, float, str] | None:
+    """(parent pid, CPU seconds incl. reaped children, kind) of one process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read().decode(errors="replace").split("\0")
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+    return int(fields[1]), (utime + stime + cutime + cstime) / _TICK, _kind(args)
+
+
+def _kind(args: list[str]) -> str:
+    program = os.path.basename(args[0]) if args else ""
+    if "chrom" not in program:
+        return "playwright driver (node)" if program == "node" else program or "?"
+    process_type = next((a.removeprefix("--type=") for a in args if a.startswith("--type=")), "")
+    if process_type in ("renderer", "zygote"):  # zygotes reap the renderers
+        return "chromium renderers"
+    if process_type == "utility":
+        return "chromium utility (network)"
+    if process_type == "gpu-process":
+        return "chromium gpu (software)"
+    return "chromium browser" if not process_type else f"chromium {process_type}"
+
+
+PYTHON = "python (this process)"
+
+
+def cpu_snapshot(servers: dict[int, str]) -> dict[int, tuple[str, float]]:
+    """pid -> (kind, CPU seconds) for this process and its descendants; ``servers`` names
+    children that are not the capture's (the test web)."""
+    processes = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (info := _read(name)) is not None:
+            processes[int(name)] = info
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    me = os.getpid()
+    snapshot = {}
+    todo = [me]
+    while todo:
+        pid = todo.pop()
+        if pid not in processes:
+            continue
+        _, seconds, kind = processes[pid]
+        kind = PYTHON if pid == me else servers.get(pid, kind)
+        snapshot[pid] = (kind, seconds)
+        todo.extend(children.get(pid, []))
+    return snapshot
+
+
+def cpu_delta(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds by kind between two snapshots (a process gone since counts in its parent)."""
+    spent: dict[str, float] = {}
+    for sign, snapshot in ((-1, before), (1, after)):
+        for kind, seconds in snapshot.values():
+            spent[kind] = spent.get(kind, 0.0) + sign * seconds
+    return spent
