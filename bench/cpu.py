@@ -17,29 +17,34 @@ import os
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _read(pid: str) -> tuple[int, float, str] | None:
+def _read(pid: str) -> tuple[int, float, str | None] | None:
     """(parent pid, CPU seconds incl. reaped children, kind) of one process."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             stat = f.read()
         with open(f"/proc/{pid}/cmdline", "rb") as f:
-            args = f.read().decode(errors="replace").split("\0")
+            args = [a for a in f.read().decode(errors="replace").split("\0") if a]
     except OSError:
         return None
+    if len(args) == 1:  # Chromium's child processes rewrite theirs as one line
+        args = args[0].split(" ")
     fields = stat[stat.rindex(")") + 2 :].split()
     utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
     return int(fields[1]), (utime + stime + cutime + cstime) / _TICK, _kind(args)
 
 
-def _kind(args: list[str]) -> str:
-    program = os.path.basename(args[0]) if args else ""
+def _kind(args: list[str]) -> str | None:
+    """``None`` for a process that has exited (a zombie): its parent is about to count it."""
+    if not args:
+        return None
+    program = os.path.basename(args[0])
     if "chrom" not in program:
-        return "playwright driver (node)" if program == "node" else program or "?"
+        return "playwright driver (node)" if program == "node" else program
     process_type = next((a.removeprefix("--type=") for a in args if a.startswith("--type=")), "")
     if process_type in ("renderer", "zygote"):  # zygotes reap the renderers
         return "chromium renderers"
     if process_type == "utility":
-        return "chromium utility (network)"
+        return "chromium utility (network, storage)"
     if process_type == "gpu-process":
         return "chromium gpu (software)"
     return "chromium browser" if not process_type else f"chromium {process_type}"
@@ -59,16 +64,16 @@ def cpu_snapshot(servers: dict[int, str]) -> dict[int, tuple[str, float]]:
     for pid, (parent, _, _) in processes.items():
         children.setdefault(parent, []).append(pid)
     me = os.getpid()
-    snapshot = {}
-    todo = [me]
+    snapshot: dict[int, tuple[str, float]] = {}
+    todo = [(me, PYTHON)]
     while todo:
-        pid = todo.pop()
+        pid, parent_kind = todo.pop()
         if pid not in processes:
             continue
         _, seconds, kind = processes[pid]
-        kind = PYTHON if pid == me else servers.get(pid, kind)
+        kind = PYTHON if pid == me else servers.get(pid, kind or parent_kind)
         snapshot[pid] = (kind, seconds)
-        todo.extend(children.get(pid, []))
+        todo.extend((child, kind) for child in children.get(pid, []))
     return snapshot
 
 

@@ -161,6 +161,7 @@ class Popup(BaseModel):
 class Download(BaseModel):
     url: str
     suggested_filename: str
+    mime_type: str | None = None
     size: int | None = None
     sha256: str | None = None
     saved: bool = False  # body kept in RawCapture.blobs under sha256

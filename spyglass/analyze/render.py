@@ -103,4 +103,14 @@ def _counts(report: Report) -> str:
         for step in report.redirects:
             how = str(step.status) if step.status is not None else step.kind
             lines.append(f"  {how:>4}  {step.from_url} -> {step.to}")
+    data = report.data
+    for item in data.get("downloads") or []:
+        kept = item.get("sha256") or item.get("note") or "not kept"
+        lines.append(f"Download: {item.get('suggestedFilename')} ({item.get('size')} bytes) {kept}")
+    for item in data.get("dialogs") or []:
+        lines.append(f"Dialog: {item.get('type')}: {item.get('message')}")
+    for item in data.get("popups") or []:
+        lines.append(f"Pop-up: {item.get('url')}")
+    for item in data.get("blocked") or []:
+        lines.append(f"Blocked: {item.get('host')}:{item.get('port')} ({item.get('reason')})")
     return "\n".join(lines)

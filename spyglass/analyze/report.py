@@ -143,7 +143,7 @@ def build_meta(capture: RawCapture) -> dict[str, Any]:
             "sha256": d.sha256,
             "filename": d.suggested_filename,
             "filesize": d.size,
-            "mimeType": None,  # XSOAR reads the key; the capture does not record it
+            "mimeType": d.mime_type,  # XSOAR reads the key: always present
             "url": d.url,
             "saved": d.saved,
             "note": d.note,

@@ -44,13 +44,18 @@ def chromium_args(settings: Settings) -> list[str]:
         "--disable-component-update",
         "--disable-sync",
         "--disable-default-apps",
+        "--disable-client-side-phishing-detection",
+        "--disable-domain-reliability",
         "--mute-audio",
         "--hide-scrollbars",
         # Small /dev/shm in containers crashes renderers on large pages.
         "--disable-dev-shm-usage",
-        # Keep cross-site iframes in the page's process, so the page's DevTools session records
-        # their requests too.
-        "--disable-features=IsolateOrigins,site-per-process",
+        # IsolateOrigins, site-per-process: keep cross-site iframes in the page's process, so the
+        # page's DevTools session records their requests too. The others are Chromium's own
+        # calls home (autofill field types for pages with forms, translation, hints), which
+        # would otherwise show up in a scan as if the page had made them.
+        "--disable-features=IsolateOrigins,site-per-process,AutofillServerCommunication,"
+        "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
         # Chromium resolves no name and reaches no address on its own: every connection must go
         # through the per-scan guard proxy at 127.0.0.1 (which does the resolving).
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",

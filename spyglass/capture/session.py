@@ -47,6 +47,7 @@ from spyglass.models import (
     Favicon,
     RawCapture,
     ScanOptions,
+    Transaction,
 )
 from spyglass.settings import Settings
 
@@ -364,7 +365,9 @@ class ScanSession:
     async def _save_download(self, download: PlaywrightDownload, record: Download) -> None:
         """Hash and keep a download under the size cap. It is never opened."""
         cap = self.settings.max_download_bytes
-        declared = self._declared_length(download.url)
+        hop = self._last_hop(download.url)
+        declared = _content_length(hop.response_headers) if hop is not None else None
+        record.mime_type = hop.mime_type if hop is not None else None
         if declared is not None and declared > cap:
             record.size, record.note = declared, f"larger than {cap} bytes: cancelled"
             await download.cancel()
@@ -387,12 +390,10 @@ class ScanSession:
         record.sha256 = _keep(self.recorder.blobs, data)
         record.saved = True
 
-    def _declared_length(self, url: str) -> int | None:
+    def _last_hop(self, url: str) -> Transaction | None:
         for hop in reversed(self.recorder.transactions):
-            if hop.url == url and hop.response_headers:
-                for name, value in hop.response_headers.items():
-                    if name.lower() == "content-length" and value.strip().isdigit():
-                        return int(value)
+            if hop.url == url and hop.status is not None:
+                return hop
         return None
 
     async def _finish_downloads(self) -> None:
@@ -456,6 +457,13 @@ class ScanSession:
             await asyncio.wait_for(context.close(), CONTEXT_CLOSE_TIMEOUT)
         except (TimeoutError, PlaywrightError):
             self.context_wedged = True
+
+
+def _content_length(headers: dict[str, str]) -> int | None:
+    for name, value in headers.items():
+        if name.lower() == "content-length" and value.strip().isdigit():
+            return int(value)
+    return None
 
 
 def _keep(blobs: dict[str, bytes], data: bytes) -> str:

@@ -38,13 +38,14 @@ def test_forms_then_text_then_counts() -> None:
 
 def test_redirect_chain_is_listed() -> None:
     tail = _text().split("Redirects:\n", 1)[1].splitlines()
-    assert tail == [
+    assert tail[:5] == [
         "   301  http://news.test/ -> https://news.test/",
         "   302  https://news.test/ -> https://www.news.test/home",
         "  meta  https://www.news.test/home -> https://www.news.test/landing",
         "    js  https://www.news.test/landing -> https://daily.example/a/7",
         "   301  https://daily.example/a/7 -> https://daily.example/article?id=7",
     ]
+    assert tail[5].startswith("Download: report.pdf (4096 bytes) 7777")
 
 
 def test_failed_scan() -> None:

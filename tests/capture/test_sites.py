@@ -15,6 +15,8 @@ async def test_news_page_forms_hosts_and_ips(pool: BrowserPool, web: TestWeb) ->
     report = report_of(capture)
 
     assert capture.failure is None and not capture.incomplete
+    # Chromium's own calls home (autofill, translate...) must not appear as the page's traffic.
+    assert capture.blocked == []
     assert len(report.forms) == 2
     search, newsletter = report.forms
     assert search.method == "GET"
