@@ -7,10 +7,10 @@ onto HAR's ``blocked/dns/connect/ssl/send/wait/receive``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from spyglass.analyze.timestamps import iso_utc
 from spyglass.models import RawCapture, Transaction
 
 HAR_VERSION = "1.2"
@@ -18,7 +18,7 @@ HAR_VERSION = "1.2"
 
 def build_har(capture: RawCapture, creator_version: str = "0.1.0") -> dict[str, Any]:
     """``RawCapture`` -> a HAR 1.2 document (a dict ready for ``json.dumps``)."""
-    started = _iso(capture.started_at.timestamp())
+    started = iso_utc(capture.started_at)
     page = {
         "startedDateTime": started,
         "id": "page_1",
@@ -41,7 +41,7 @@ def _entry(hop: Transaction) -> dict[str, Any]:
     known = [v for v in timings.values() if v > 0]
     entry: dict[str, Any] = {
         "pageref": "page_1",
-        "startedDateTime": _iso(hop.wall_time) if hop.wall_time else _iso(0),
+        "startedDateTime": iso_utc(hop.wall_time) if hop.wall_time else iso_utc(0),
         "time": round(sum(known), 3),
         "request": {
             "method": hop.method,
@@ -150,9 +150,3 @@ def _browser_version(user_agent: str | None) -> str:
     if user_agent and "Chrome/" in user_agent:
         return user_agent.split("Chrome/", 1)[1].split(" ", 1)[0]
     return ""
-
-
-def _iso(epoch: float) -> str:
-    return (
-        datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    )

@@ -52,6 +52,9 @@ class Recorder:
         self.last_activity = time.monotonic()
         self.changed = asyncio.Event()
         self._open: dict[str, Transaction] = {}  # requestId -> its current hop
+        # Raw headers as sent/received (cookies included) may arrive before their hop.
+        self._early_request_headers: dict[str, dict[str, str]] = {}
+        self._early_response_headers: dict[str, dict[str, str]] = {}
         self._inflight: dict[str, float] = {}  # requestId -> last news (monotonic)
         self._sessions: dict[str, CDPSession] = {}  # requestId -> session that saw it
         self._body_tasks: set[asyncio.Task[None]] = set()
@@ -67,7 +70,9 @@ class Recorder:
         """Listen to ``cdp``; only the main page's session drives page state and timing."""
         on = cdp.on
         on("Network.requestWillBeSent", lambda e: self._request(cdp, e))
+        on("Network.requestWillBeSentExtraInfo", self._request_extra)
         on("Network.responseReceived", self._response)
+        on("Network.responseReceivedExtraInfo", self._response_extra)
         on("Network.loadingFinished", self._finished)
         on("Network.loadingFailed", self._failed)
         on("Runtime.consoleAPICalled", self._console_api)
@@ -136,6 +141,9 @@ class Recorder:
             timestamp=event.get("timestamp"),
             cdp_request=cdp_request,
         )
+        early = self._early_request_headers.pop(request_id, None)
+        if early:
+            hop.request_headers = early
         self.transactions.append(hop)
         self._open[request_id] = hop
         self._inflight[request_id] = time.monotonic()
@@ -152,8 +160,29 @@ class Recorder:
             return
         _apply_response(hop, event["response"])
         hop.cdp_response = event
+        early = self._early_response_headers.pop(event["requestId"], None)
+        if early:
+            hop.response_headers = early
         self._inflight[event["requestId"]] = time.monotonic()
         self.touch()
+
+    def _request_extra(self, event: dict[str, Any]) -> None:
+        """The headers Chromium really sent, Cookie included (requestWillBeSent lacks them)."""
+        headers = event.get("headers") or {}
+        hop = self._open.get(event["requestId"])
+        if hop is not None and hop.status is None:
+            hop.request_headers = headers
+        else:
+            self._early_request_headers[event["requestId"]] = headers
+
+    def _response_extra(self, event: dict[str, Any]) -> None:
+        """The raw response headers, Set-Cookie included."""
+        headers = event.get("headers") or {}
+        hop = self._open.get(event["requestId"])
+        if hop is not None and hop.status is not None and hop.status == event.get("statusCode"):
+            hop.response_headers = headers
+        else:
+            self._early_response_headers[event["requestId"]] = headers
 
     def _finished(self, event: dict[str, Any]) -> None:
         request_id = event["requestId"]

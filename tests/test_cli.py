@@ -1,0 +1,67 @@
+"""``spyglass scan`` end to end, in-process (click's CliRunner), against the local test web."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from spyglass import cli
+from tests.conftest import TEST_NETWORKS
+from tests.testweb import TestWeb
+
+
+@pytest.fixture
+def env(web: TestWeb, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPYGLASS_RESOLVE", ",".join(f"{h}:{a}" for h, a in web.pins.items()))
+    monkeypatch.setenv("SPYGLASS_ALLOW_NETWORKS", ",".join(TEST_NETWORKS))
+    monkeypatch.setenv("SPYGLASS_PINS_ONLY", "1")
+    monkeypatch.setenv("SPYGLASS_TRUSTED_SPKI", web.spki_hash)
+
+
+def test_text_report_in_urlscan_order(env: None, web: TestWeb) -> None:
+    result = CliRunner().invoke(
+        cli.main, ["scan", web.url("news.test"), "--visibility", "unlisted"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"news.test  {web.pins['news.test']}  Unlisted Scan"
+    assert lines[2] == f"URL: {web.url('news.test')}"
+    assert lines[3].startswith("Submission: On ") and lines[3].endswith(
+        "via cli from unknown country — Scanned from unknown country"
+    )
+    order = [lines.index(h) for h in ("Form analysis 2 forms found in the DOM", "Text Content")]
+    assert order == sorted(order)
+    assert f"GET {web.url('news.test', '/search', https=True)}" in lines
+    assert any(line.startswith("Requests: ") for line in lines)
+    assert "\x1b[" not in result.output  # no progress spinner or colour when not on a terminal
+
+
+def test_json_and_out_folder(env: None, web: TestWeb, tmp_path: Path) -> None:
+    out = tmp_path / "scan"
+    result = CliRunner().invoke(
+        cli.main, ["scan", web.url("app.test"), "--json", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert {"task", "page", "data", "lists", "stats", "verdicts", "forms", "text"} <= set(document)
+    assert document["page"]["status"] == "200"
+    assert json.loads((out / "report.json").read_text()) == document
+    har = json.loads((out / "capture.har").read_text())
+    assert har["log"]["version"] == "1.2" and har["log"]["entries"]
+    assert (out / "screenshot.png").read_bytes().startswith(b"\x89PNG")
+    assert "spyglassConfig" in (out / "dom.html").read_text()
+
+
+def test_failed_scan_exits_7_with_the_reason(env: None, web: TestWeb) -> None:
+    result = CliRunner().invoke(cli.main, ["scan", web.url("badtls.test", https=True)])
+    assert result.exit_code == 7
+    assert "Failure: tls:" in result.output
+
+
+def test_unresolvable_host_exits_5(env: None) -> None:
+    result = CliRunner().invoke(cli.main, ["scan", "http://nowhere.invalid/"])
+    assert result.exit_code == 5
+    assert result.output.startswith("spyglass: dns:")
