@@ -6,23 +6,26 @@ Run from the repository root, with the project's venv:
     .venv/bin/python -m bench.capture --quick      # smoke run: about 2 minutes
     .venv/bin/python -m bench.capture --rounds 3 --no-peer
 
-Everything is served by ``tests.testweb`` on loopback; no browser here resolves any other name
-(``--host-resolver-rules`` ends in ``MAP * ~NOTFOUND``). The parts, in the order they run:
+Everything is served by ``tests.testweb`` on loopback, in a process of its own; no browser here
+resolves any other name (``--host-resolver-rules`` ends in ``MAP * ~NOTFOUND``). The report goes
+to stdout as Markdown (progress to stderr). The parts, in the order they run:
 
 1. overhead: each page of ``PAGES``, ``--rounds`` times, scanned by Spyglass (``BrowserPool``)
    and by a bare Playwright "scan" (new context, new page, ``goto`` waiting for ``load``,
-   ``content()``, full-page ``screenshot()``, close), interleaved A/B, B/A to cancel drift;
-2. throughput: ``--rounds`` passes over ``PAGES`` through one ``BrowserPool`` by 1, 2 and 4
-   concurrent workers;
-3. phases: the same pages once more, one scan at a time, with Spyglass's steps timed
-   (bench/phases.py);
+   ``content()``, full-page ``screenshot()``, close), interleaved A/B, B/A to cancel drift, with
+   the CPU time of each side's own processes (bench/cpu.py);
+2. throughput: per round, a batch of 12 scans through one ``BrowserPool`` by 1, 2 and 4
+   concurrent workers, the levels' order alternating from round to round;
+3. phases: the mix ``--rounds // 2`` times more, one scan at a time, with Spyglass's steps timed
+   by wrappers installed for that part only (bench/phases.py);
 4. slow timers: hostile.test's 15-s and 60-s ``setTimeout`` redirects, by Spyglass and bare;
-5. the peer: Lookyloo's capture library (PlaywrightCapture 1.43.1) on a few pages, in its own
-   venv (bench/setup-peer creates it on first use; needs PyPI) run as bench/peer.py.
+5. the peer: Lookyloo's capture library (PlaywrightCapture 1.43.1) on a few pages, ~30 s each,
+   in its own venv (bench/setup-peer makes it on first use, from PyPI), run as bench/peer.py.
    ``--no-peer`` skips it.
 
-Numbers are wall times from ``time.perf_counter()``; a small warm-up of each side runs first and
-is not counted.
+Numbers are wall times from ``time.perf_counter()``; one warm-up scan per page and side runs
+first and is not counted. The machine's load average is printed: other work on it skews
+everything but the interleaved ratio.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from typing import Any
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from bench.cpu import cpu_delta, cpu_snapshot
+from bench.cpu import cpu_delta, cpu_snapshot, drivers
 from bench.phases import PhaseClock, report_order
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import ScanOptions
@@ -239,25 +242,37 @@ async def content_after_redirects(page: Page) -> str:
 # ---------------------------------------------------------------------------- the parts
 
 
+@dataclass(frozen=True)
+class Sides:
+    """The two scanners, each with its own Playwright driver (whose process tree is its CPU)."""
+
+    pool: BrowserPool
+    pool_driver: frozenset[int]
+    browser: Browser
+    bare_driver: frozenset[int]
+
+
 async def measure_overhead(
-    pool: BrowserPool, browser: Browser, urls: dict[str, str], rounds: int, web: Web
+    sides: Sides, urls: dict[str, str], rounds: int, web: Web
 ) -> list[Sample]:
     """Spyglass and bare on each page, in alternating order from one page and round to the next,
-    with the CPU time each scan cost (the other side's browser is idle meanwhile)."""
+    with the CPU time each scan cost its own browser (the other side's is not counted)."""
     servers = {web.pid: "test web (server)"}
     samples = []
     for round_ in range(rounds):
         for index, (page, url) in enumerate(urls.items()):
-            pair: list[Callable[[], Awaitable[Sample]]] = [
-                lambda page=page, url=url: spyglass_scan(pool, page, url),
-                lambda page=page, url=url: bare_scan(browser, page, url),
-            ]
+            pair: list[tuple[Callable[[], Awaitable[Sample]], frozenset[int]]] = [
+                (lambda page=page, url=url: spyglass_scan(sides.pool, page, url),
+                 sides.bare_driver),
+                (lambda page=page, url=url: bare_scan(sides.browser, page, url),
+                 sides.pool_driver),
+            ]  # fmt: skip
             if (round_ + index) % 2:
                 pair.reverse()
-            for scan in pair:
-                before = cpu_snapshot(servers)
+            for scan, other_side in pair:
+                before = cpu_snapshot(servers, skip=other_side)
                 sample = await scan()
-                sample.cpu = cpu_delta(before, cpu_snapshot(servers))
+                sample.cpu = cpu_delta(before, cpu_snapshot(servers, skip=other_side))
                 samples.append(sample)
         progress(f"overhead: round {round_ + 1}/{rounds} done")
     return samples
@@ -429,10 +444,15 @@ def overhead_report(samples: list[Sample], web: Web) -> str:
                  sum(1 for s in samples if s.error)])  # fmt: skip
     headers = ["page", "n", "Spyglass median ms", "p90", "bare median ms", "p90",
                "ratio", "Spyglass final URL", "bare final URL", "errors"]  # fmt: skip
+    plain = [s for s in samples if s.page != "redirect"]
+    spy_plain = [s.seconds for s in plain if s.side == "spyglass"]
+    bare_plain = [s.seconds for s in plain if s.side == "bare"]
     summary = (
         f"ratio Spyglass/bare: median of per-page median ratios {median(ratios):.2f}; "
         f"overall medians {median(spy) / median(bare):.2f}; "
-        f"total time {sum(spy) / sum(bare):.2f} (target <= 1.25)"
+        f"total time {sum(spy) / sum(bare):.2f}; "
+        f"overall medians without the redirect chain {median(spy_plain) / median(bare_plain):.2f} "
+        "(target <= 1.25)"
     )
     errors = sorted({f"{s.side} {s.page}: {s.error}" for s in samples if s.error})
     return "\n".join([table(headers, rows), "", summary, *errors])
@@ -454,12 +474,31 @@ def cpu_report(samples: list[Sample]) -> str:
     return table(["process", "Spyglass CPU ms/scan", "bare CPU ms/scan"], rows)
 
 
-def throughput_report(results: list[Throughput]) -> str:
+def throughput_report(results: list[Throughput], overhead: list[Sample]) -> str:
     rows = [[r.concurrency, r.scans, f"{r.seconds:.1f}", f"{r.per_minute:.1f}",
              ms(median(r.latencies)), ms(p90(r.latencies)), r.failures]
             for r in results]  # fmt: skip
     headers = ["concurrency", "scans", "wall s", "scans/min", "median scan ms", "p90", "failed"]
-    return table(headers, rows)
+    cores = len(os.sched_getaffinity(0))
+    ceilings = []
+    for side in ("spyglass", "bare"):
+        cpu = statistics.fmean(sum(s.cpu.values()) for s in overhead if s.side == side)
+        ceilings.append(f"{side} {cores * 60 / cpu:.0f}/min ({cpu:.2f} CPU s per scan)")
+    ceiling = f"CPU-bound ceiling on {cores} cores: " + ", ".join(ceilings)
+    return "\n".join([table(headers, rows), "", ceiling])
+
+
+def peer_report(overhead: list[Sample], peer: list[dict[str, Any]]) -> str:
+    lines = []
+    for row in peer:
+        if row["name"] not in PAGES or "seconds" not in row:
+            continue
+        ours = median(
+            [s.seconds for s in overhead if s.page == row["name"] and s.side == "spyglass"]
+        )
+        lines.append(f"{row['name']}: peer {row['seconds']:.1f} s vs Spyglass median "
+                     f"{ours:.2f} s ({row['seconds'] / ours:.0f}x)")  # fmt: skip
+    return "\n".join(lines)
 
 
 def phase_report(samples: list[Sample], bare: list[Sample]) -> str:
@@ -482,11 +521,9 @@ def phase_report(samples: list[Sample], bare: list[Sample]) -> str:
     return "\n".join([spyglass, note, "", baseline])
 
 
-def slow_report(
-    spyglass: list[Sample], bare: list[Sample], peer: list[dict[str, Any]], web: Web
-) -> str:
+def slow_report(samples: list[Sample], peer: list[dict[str, Any]], web: Web) -> str:
     rows = []
-    for sample in [*spyglass, *bare]:
+    for sample in samples:
         rows.append([sample.side, sample.page, f"{sample.seconds:.2f}",
                      short_url(sample.final_url, web), sample.error or ""])  # fmt: skip
     for row in peer:
@@ -520,7 +557,20 @@ def machine_info(chromium_version: str, load: tuple[float, float]) -> str:
         f"python: {platform.python_version()}, playwright {metadata.version('playwright')}",
         f"chromium: {chromium_version} ({CHROMIUM})",
         f"load average (1 min) at start {load[0]:.2f}, at end {load[1]:.2f}",
+        source_state(),
     ])  # fmt: skip
+
+
+def source_state() -> str:
+    """The Spyglass code measured: the commit, and any uncommitted change to it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=BENCH.parent, capture_output=True, text=True)
+        return done.stdout.rstrip()
+
+    changed = [line[3:] for line in git("status", "--porcelain", "--", "spyglass").splitlines()]
+    state = f"spyglass: commit {git('rev-parse', '--short', 'HEAD') or '?'}"
+    return state + (f", uncommitted changes to {', '.join(changed)}" if changed else "")
 
 
 def progress(message: str) -> None:
@@ -534,58 +584,76 @@ def all_urls(web: Web) -> dict[str, str]:
 # ---------------------------------------------------------------------------- main
 
 
-async def run(args: argparse.Namespace) -> None:
-    began = time.perf_counter()
-    load_at_start = os.getloadavg()[0]
-    with testweb_process() as web:
-        urls = all_urls(web)
-        mix = {name: urls[name] for name in PAGES}
-        async with async_playwright() as playwright, BrowserPool(spyglass_settings(web)) as pool:
+@dataclass
+class Measured:
+    chromium_version: str
+    overhead: list[Sample]
+    throughput: list[Throughput]
+    phases: list[Sample]
+    slow: list[Sample]
+
+
+async def measure(web: Web, rounds: int) -> Measured:
+    """Every part but the peer's, with one BrowserPool and one bare browser."""
+    urls = all_urls(web)
+    mix = {name: urls[name] for name in PAGES}
+    async with BrowserPool(spyglass_settings(web)) as pool:
+        pool_driver = drivers()
+        async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=browser_flags(web)
             )
-            chromium_version = browser.version
+            sides = Sides(pool, pool_driver, browser, drivers() - pool_driver)
             progress("warm-up")
             for page, url in mix.items():
                 await spyglass_scan(pool, page, url)
                 await bare_scan(browser, page, url)
-
-            overhead = await measure_overhead(pool, browser, mix, args.rounds, web)
-            throughput = await measure_throughput(pool, mix, args.rounds)
-            phases = await measure_phases(pool, mix, max(1, args.rounds // 2))
+            overhead = await measure_overhead(sides, mix, rounds, web)
+            throughput = await measure_throughput(pool, mix, rounds)
+            phases = await measure_phases(pool, mix, max(1, rounds // 2))
             progress("phases done")
-            slow_spyglass = [await spyglass_scan(pool, name, urls[name]) for name in SLOW_PAGES]
-            slow_bare = [await bare_scan(browser, name, urls[name]) for name in SLOW_PAGES]
-            await browser.close()
+            slow = [await spyglass_scan(pool, name, urls[name]) for name in SLOW_PAGES]
+            slow += [await bare_scan(browser, name, urls[name]) for name in SLOW_PAGES]
+            return Measured(browser.version, overhead, throughput, phases, slow)
+
+
+async def run(args: argparse.Namespace) -> None:
+    began = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
+    with testweb_process() as web:
+        measured = await measure(web, args.rounds)
         peer: list[dict[str, Any]] = []
         if not args.no_peer:
             peer = await run_peer(web, PEER_PAGES_QUICK if args.quick else PEER_PAGES)
-
-    bare = [s for s in overhead if s.side == "bare"]
-    peer_on_mix = [row for row in peer if row["name"] in PAGES]
-    batch = len(mix) * BATCH_PASSES
-    sections = [
-        ("Machine", machine_info(chromium_version, (load_at_start, os.getloadavg()[0]))),
-        (f"Overhead: Spyglass vs bare Playwright, {args.rounds} rounds, interleaved",
-         overhead_report(overhead, web)),
-        ("CPU per scan in the overhead part (this process and its children)",
-         cpu_report(overhead)),
-        (f"Throughput: one BrowserPool, {args.rounds} rounds x {batch} scans per level, "
-         "levels interleaved", throughput_report(throughput)),
-        ("Where a Spyglass scan's time goes (one scan at a time)", phase_report(phases, bare)),
-        ("Delayed redirects and the peer", slow_report(slow_spyglass, slow_bare, peer, web)),
-    ]  # fmt: skip
-    if peer_on_mix:
-        spy = {p: median([s.seconds for s in overhead if s.page == p and s.side == "spyglass"])
-               for p in PAGES}  # fmt: skip
-        lines = [f"{row['name']}: peer {row['seconds']:.1f} s vs Spyglass median "
-                 f"{spy[row['name']]:.2f} s ({row['seconds'] / spy[row['name']]:.0f}x)"
-                 for row in peer_on_mix if "seconds" in row]  # fmt: skip
-        sections.append(("Peer vs Spyglass on ordinary pages", "\n".join(lines)))
+    load = (load_at_start, os.getloadavg()[0])
     print()
-    for title, body in sections:
-        print(f"## {title}\n\n{body}\n")
+    print(report(measured, peer, web, args.rounds, load))
     print(f"(whole run {time.perf_counter() - began:.0f} s)")
+
+
+def report(
+    measured: Measured,
+    peer: list[dict[str, Any]],
+    web: Web,
+    rounds: int,
+    load: tuple[float, float],
+) -> str:
+    overhead = measured.overhead
+    batch = len(PAGES) * BATCH_PASSES
+    sections = [
+        ("Machine", machine_info(measured.chromium_version, load)),
+        (f"Overhead: Spyglass vs bare Playwright, {rounds} rounds, interleaved",
+         overhead_report(overhead, web)),
+        ("CPU per scan in the overhead part (each side's own processes)", cpu_report(overhead)),
+        (f"Throughput: one BrowserPool, {rounds} rounds x {batch} scans per level, levels "
+         "interleaved", throughput_report(measured.throughput, overhead)),
+        ("Where a Spyglass scan's time goes (one scan at a time)",
+         phase_report(measured.phases, [s for s in overhead if s.side == "bare"])),
+        ("Delayed redirects and the peer", slow_report(measured.slow, peer, web)),
+    ]  # fmt: skip
+    if any(row["name"] in PAGES and "seconds" in row for row in peer):
+        sections.append(("Peer vs Spyglass on ordinary pages", peer_report(overhead, peer)))
+    return "\n\n".join(f"## {title}\n\n{body}" for title, body in sections) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -53,9 +53,12 @@ def _kind(args: list[str]) -> str | None:
 PYTHON = "python (this process)"
 
 
-def cpu_snapshot(servers: dict[int, str]) -> dict[int, tuple[str, float]]:
-    """pid -> (kind, CPU seconds) for this process and its descendants; ``servers`` names
-    children that are not the capture's (the test web)."""
+def cpu_snapshot(
+    servers: dict[int, str], skip: frozenset[int] = frozenset()
+) -> dict[int, tuple[str, float]]:
+    """pid -> (kind, CPU seconds) for this process and its descendants, less the subtrees rooted
+    at ``skip`` (the other side's Playwright driver); ``servers`` names children that are not
+    the capture's (the test web)."""
     processes = {}
     for name in os.listdir("/proc"):
         if name.isdigit() and (info := _read(name)) is not None:
@@ -68,13 +71,25 @@ def cpu_snapshot(servers: dict[int, str]) -> dict[int, tuple[str, float]]:
     todo = [(me, PYTHON)]
     while todo:
         pid, parent_kind = todo.pop()
-        if pid not in processes:
+        if pid not in processes or pid in skip:
             continue
         _, seconds, kind = processes[pid]
         kind = PYTHON if pid == me else servers.get(pid, kind or parent_kind)
         snapshot[pid] = (kind, seconds)
         todo.extend((child, kind) for child in children.get(pid, []))
     return snapshot
+
+
+def drivers() -> frozenset[int]:
+    """The Playwright drivers (node) this process has started: one per ``async_playwright()``."""
+    me = os.getpid()
+    found = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (info := _read(name)) is not None:
+            parent, _, kind = info
+            if parent == me and kind == "playwright driver (node)":
+                found.add(int(name))
+    return frozenset(found)
 
 
 def cpu_delta(

@@ -27,27 +27,29 @@ from spyglass.capture import artifacts, browser, proxy, recorder, session, settl
 
 # (owner, attribute, phase). Owners are the modules or classes the caller looks the name up in:
 # session.py calls ``settle(...)`` by its imported name, so it is patched in ``session``.
-# A phase named "... (1st)" times a scan's first call only; its later calls are added up as
-# "... (later)", except for "evaluate", whose later calls are the reads timed below.
+# "setup:" phases count only before the navigation starts (evaluate is used by the reads too).
+# A phase named "... (1st)" times a scan's first call; its later calls add up as "... (later)".
+# The reads may run concurrently: their rows can add up to more than "read page (total)".
 TIMED: list[tuple[Any, str, str]] = [
     (browser, "check_target", "check target (pins, policy)"),
     (proxy.GuardProxy, "__aenter__", "guard proxy start"),
     (Browser, "new_context", "new context"),
     (BrowserContext, "new_page", "  setup: new page"),
     (BrowserContext, "new_cdp_session", "  setup: new CDP session"),
-    (Page, "evaluate", "  setup: evaluate user agent (1st)"),
+    (Page, "evaluate", "  setup: evaluate"),
     (Clock, "install", "  setup: clock install"),
     (session.ScanSession, "_navigate", "goto (commit)"),
     (session, "settle", "settle (total)"),
     (settle, "wait_quiet", "  settle: wait quiet (1st)"),
     (settle, "fast_forward", "  settle: fast-forward 61 s"),
-    (artifacts, "title", "read: title"),
-    (artifacts, "dom", "read: dom"),
-    (artifacts, "visible_text", "read: text"),
-    (artifacts, "js_globals", "read: globals"),
-    (artifacts, "cookies", "read: cookies"),
-    (artifacts, "screenshot", "read: screenshot"),
-    (session.ScanSession, "_favicon", "read: favicon"),
+    (session.ScanSession, "_read_page", "read page (total)"),
+    (artifacts, "title", "  read: title"),
+    (artifacts, "dom", "  read: dom"),
+    (artifacts, "visible_text", "  read: text"),
+    (artifacts, "js_globals", "  read: globals"),
+    (artifacts, "cookies", "  read: cookies"),
+    (artifacts, "screenshot", "  read: screenshot"),
+    (session.ScanSession, "_favicon", "  read: favicon"),
     (recorder.Recorder, "wait_for_bodies", "wait for bodies"),
     (session.ScanSession, "_close", "context close"),
     (proxy.GuardProxy, "__aexit__", "guard proxy stop"),
@@ -95,9 +97,9 @@ class PhaseClock:
                 setattr(owner, name, original)
 
     def _add(self, phase: str, spent: float) -> None:
+        if "setup:" in phase and "navigate" in self._marks:
+            return
         if phase.endswith("(1st)") and phase in self._current:
-            if "evaluate" in phase:
-                return
             phase = phase.removesuffix("(1st)") + "(later)"
         self._current[phase] = self._current.get(phase, 0.0) + spent
 
@@ -125,7 +127,7 @@ def report_order() -> list[str]:
         if phase.startswith("  setup:") and PAGE_SETUP not in order:
             order.append(PAGE_SETUP)
         order.append(phase)
-        if phase.endswith("(1st)") and "evaluate" not in phase:
+        if phase.endswith("(1st)"):
             order.append(phase.removesuffix("(1st)") + "(later)")
     order.insert(order.index("goto (commit)"), SETUP_REST)
     return [*order, "total"]

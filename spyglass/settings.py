@@ -44,6 +44,24 @@ class Settings(BaseModel):
     renderer_heap_mb: int = 1024
     scanner_country: str | None = None
 
+    # ---- service (spyglass serve / worker)
+    # None: SQLite at <data_dir>/spyglass.db. At scale: postgresql+psycopg://user@host/db
+    database_url: str | None = None
+    # Base of every absolute URL in API answers (result, api, screenshotURL...).
+    public_url: str = "http://127.0.0.1:8000"
+    # Identical submissions (same URL, visibility, owner and options) within this many seconds
+    # return the earlier scan; 0 turns deduplication off; a submission's "force" overrides it.
+    dedupe_window: float = 0.0
+    # A worker holds a job for this long without a heartbeat before another may take it over.
+    lease_seconds: float = 60.0
+    max_attempts: int = 3
+    # Per API key and action (public, unlisted, private, search, retrieve).
+    rate_limit_minute: int = 120
+    rate_limit_day: int = 20000
+    # Anonymous callers may read public scans (result, screenshot, DOM, search); submitting
+    # always needs a key.
+    anonymous_read: bool = True
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
@@ -64,11 +82,42 @@ class Settings(BaseModel):
             values["trusted_spki"] = tuple(_split(env["SPYGLASS_TRUSTED_SPKI"]))
         if env.get("SPYGLASS_SCANNER_COUNTRY"):
             values["scanner_country"] = env["SPYGLASS_SCANNER_COUNTRY"]
+        if env.get("SPYGLASS_DATABASE_URL"):
+            values["database_url"] = env["SPYGLASS_DATABASE_URL"]
+        if env.get("SPYGLASS_PUBLIC_URL"):
+            values["public_url"] = env["SPYGLASS_PUBLIC_URL"].rstrip("/")
+        if "SPYGLASS_ANONYMOUS_READ" in env:
+            values["anonymous_read"] = _parse_bool(
+                env["SPYGLASS_ANONYMOUS_READ"], "SPYGLASS_ANONYMOUS_READ"
+            )
+        for name, field in (
+            ("SPYGLASS_DEDUPE_WINDOW", "dedupe_window"),
+            ("SPYGLASS_LEASE_SECONDS", "lease_seconds"),
+        ):
+            if env.get(name):
+                values[field] = _parse_number(env[name], name, float)
+        for name, field in (
+            ("SPYGLASS_MAX_ATTEMPTS", "max_attempts"),
+            ("SPYGLASS_RATE_LIMIT_MINUTE", "rate_limit_minute"),
+            ("SPYGLASS_RATE_LIMIT_DAY", "rate_limit_day"),
+        ):
+            if env.get(name):
+                values[field] = _parse_number(env[name], name, int)
         return cls(**values)
 
 
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _parse_number(value: str, name: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        number = kind(value)
+    except ValueError as e:
+        raise InvalidOption(f"{name}: expected a {kind.__name__}, got {value!r}") from e
+    if number < 0:
+        raise InvalidOption(f"{name}: must not be negative, got {value!r}")
+    return number
 
 
 def _parse_bool(value: str, name: str) -> bool:

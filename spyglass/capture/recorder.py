@@ -169,11 +169,17 @@ class Recorder:
     def _request_extra(self, event: dict[str, Any]) -> None:
         """The headers Chromium really sent, Cookie included (requestWillBeSent lacks them)."""
         headers = event.get("headers") or {}
-        hop = self._open.get(event["requestId"])
-        if hop is not None and hop.status is None:
+        hop = self._open.get(event["requestId"]) or self._finished_hop(event["requestId"])
+        if hop is not None:  # usually right after its requestWillBeSent, sometimes after more
             hop.request_headers = headers
         else:
             self._early_request_headers[event["requestId"]] = headers
+
+    def _finished_hop(self, request_id: str) -> Transaction | None:
+        for hop in reversed(self.transactions[-50:]):
+            if hop.request_id == request_id:
+                return hop
+        return None
 
     def _response_extra(self, event: dict[str, Any]) -> None:
         """The raw response headers, Set-Cookie included."""
@@ -293,6 +299,14 @@ class Recorder:
             return
         self.main_url = frame.get("url")
         self.documents += 1
+        # Requests of the document just replaced (its favicon fetch, a hung script) never
+        # finish and no longer matter: only the new document's own request still counts.
+        loader = frame.get("loaderId")
+        self._inflight = {
+            rid: seen
+            for rid, seen in self._inflight.items()
+            if (hop := self._open.get(rid)) is not None and hop.loader_id == loader
+        }
         if self._stop_pending:
             self._send_stop()
         self.navigation_pending = False

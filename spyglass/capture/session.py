@@ -209,7 +209,6 @@ class ScanSession:
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
         page.on("crash", self._on_crash)
-        self._capture.user_agent = await page.evaluate("navigator.userAgent")
         if self.options.javascript:
             await page.clock.install()
 
@@ -255,21 +254,22 @@ class ScanSession:
 
     async def _read_page(self, page: Page, cdp: CDPSession, context: BrowserContext) -> None:
         capture = self._capture
-        share = max(0.5, self.remaining() / 6)
+        share = max(0.5, self.remaining() / 4)
         capture.final_url = page.url
-        capture.title = await self._step("title", artifacts.title(page, share))
-        capture.dom = await self._step("dom", artifacts.dom(page, cdp, share))
-        text = await self._step("text", artifacts.visible_text(page, share))
-        capture.text = text
-        if self.options.javascript:
-            capture.globals = (
-                await self._step(
-                    "globals", artifacts.js_globals(page, self.baseline_globals, share)
-                )
-                or []
-            )
-        capture.cookies = await self._step("cookies", artifacts.cookies(cdp, share)) or []
-        await self._step("favicon", self._favicon(page, context, share))
+        # Independent reads go out together: their round trips overlap.
+        title, dom, text, js_globals, cookies, _ = await asyncio.gather(
+            self._step("title", artifacts.title(page, share)),
+            self._step("dom", artifacts.dom(page, cdp, share)),
+            self._step("text", artifacts.visible_text(page, share)),
+            self._step("globals", artifacts.js_globals(page, self.baseline_globals, share))
+            if self.options.javascript
+            else _nothing(),
+            self._step("cookies", artifacts.cookies(cdp, share)),
+            self._step("favicon", self._favicon(page, context, share)),
+        )
+        capture.title, capture.dom, capture.text = title, dom, text
+        capture.globals, capture.cookies = js_globals or [], cookies or []
+        # Last: the screenshot may resize the viewport, which would change what the reads see.
         shot = await self._step(
             "screenshot",
             artifacts.screenshot(
@@ -448,6 +448,7 @@ class ScanSession:
         capture.blocked = list(self.proxy.blocked)
         capture.failure = self._failure
         capture.final_url = capture.final_url or recorder.main_url
+        capture.user_agent = self.options.user_agent or _user_agent(recorder.transactions)
         capture.incomplete = list(self._capture.incomplete)
         capture.blobs = recorder.blobs
         return capture
@@ -457,6 +458,18 @@ class ScanSession:
             await asyncio.wait_for(context.close(), CONTEXT_CLOSE_TIMEOUT)
         except (TimeoutError, PlaywrightError):
             self.context_wedged = True
+
+
+async def _nothing() -> None:
+    return None
+
+
+def _user_agent(transactions: list[Transaction]) -> str | None:
+    for hop in transactions:
+        for name, value in hop.request_headers.items():
+            if name.lower() == "user-agent":
+                return value
+    return None
 
 
 def _content_length(headers: dict[str, str]) -> int | None:

@@ -25,7 +25,7 @@ from playwright.async_api import Page
 
 from spyglass.capture.recorder import Recorder
 
-QUIET = 0.1
+QUIET = 0.05
 STALL = 2.0
 FAST_FORWARD_MS = 61_000  # a minute of page time: fires 15-s and 60-s timers alike
 FAST_FORWARD_TIMEOUT = 3.0
