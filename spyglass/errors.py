@@ -6,7 +6,8 @@ The worker stores ``reason`` as a failed job's cause; the CLI exits with ``exit_
      ├── InputError                 (the request itself is unacceptable; nothing is started)
      │    ├── InvalidURL            reason "invalid_url"
      │    ├── RefusedScheme         reason "refused_scheme"
-     │    └── InvalidOption         reason "invalid_option"
+     │    ├── InvalidOption         reason "invalid_option"
+     │    └── InvalidQuery          reason "invalid_query" (a search the parser refuses)
      ├── GuardError                 (the network policy said no before any browser started)
      │    ├── BlockedAddress        reason "blocked_address"
      │    └── UnresolvableHost      reason "dns"
@@ -45,6 +46,11 @@ class RefusedScheme(InputError):
 
 class InvalidOption(InputError):
     reason = "invalid_option"
+    exit_code = 2
+
+
+class InvalidQuery(InputError):
+    reason = "invalid_query"
     exit_code = 2
 
 

@@ -6,8 +6,9 @@ Fixed sleeps are slow on fast pages and too short on slow ones, so we wait on ev
    (requests with no news for ``STALE_REQUEST`` seconds, such as a long poll or a hung resource,
    do not count) -- or until nothing at all has happened for ``STALL`` seconds (a page that never
    finishes loading, or a script stuck in a loop);
-2. then run the page's fake clock ``FAST_FORWARD_MS`` ahead, so ``setTimeout`` redirects and
-   delayed payloads fire now instead of in real time (the clock was installed before navigation);
+2. then, if the page has set timers, run its fake clock ``FAST_FORWARD_MS`` ahead, so
+   ``setTimeout`` redirects and delayed payloads fire now instead of in real time (the clock was
+   installed before navigation);
 3. if that started anything (a request, a navigation), go back to 1 for the new state.
 
 Everything is bounded by ``deadline`` (``time.monotonic()``).
@@ -50,9 +51,12 @@ async def settle(page: Page, recorder: Recorder, deadline: float, *, fake_clock:
             return outcome
         if fake_clock and forwarded_document != recorder.documents:
             forwarded_document = recorder.documents
-            # Also the probe for a hung page: run_for needs the page's main thread.
-            if not await fast_forward(page, deadline):
+            # Both calls need the page's main thread: they are also the probe for a hung page.
+            timers = await pending_timers(page, deadline)
+            if timers is None or (timers != 0 and not await fast_forward(page, deadline)):
                 return Settled.CRASHED if recorder.crashed else Settled.HUNG
+            if timers == 0:
+                return outcome
             # A timer's navigation or fetch reaches DevTools a few ms after run_for returns:
             # wait one more quiet window before believing nothing happened.
             recorder.touch()
@@ -79,6 +83,27 @@ async def wait_quiet(recorder: Recorder, deadline: float) -> Settled:
         recorder.changed.clear()
         with contextlib.suppress(TimeoutError):  # then re-check the clock-based conditions
             await asyncio.wait_for(recorder.changed.wait(), min(_POLL, deadline - now))
+
+
+# Playwright's fake clock keeps its timers in ``globalThis.__pwClock.controller`` (playwright
+# 1.65, 2026-11). Not a public API: when it is missing the answer is -1 and we fast-forward
+# anyway, which is only slower.
+_PENDING_TIMERS_JS = """() => {
+  const controller = globalThis.__pwClock && globalThis.__pwClock.controller;
+  return controller && controller.countTimers ? controller.countTimers() : -1;
+}"""
+
+
+async def pending_timers(page: Page, deadline: float) -> int | None:
+    """How many timers the page has set (-1: unknown); ``None`` when it did not answer."""
+    try:
+        return await asyncio.wait_for(
+            page.evaluate(_PENDING_TIMERS_JS), min(1.0, max(0.01, deadline - time.monotonic()))
+        )
+    except TimeoutError:
+        return None
+    except PlaywrightError:
+        return -1  # navigating: the context went away mid-call
 
 
 async def responsive(page: Page, deadline: float) -> bool:

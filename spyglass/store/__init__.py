@@ -1,0 +1,186 @@
+"""Storage: scans, reports, search index, jobs and API keys in a database; bodies in blobs.
+
+``Store`` is the one entry point the API, the worker and the CLI use. It is safe to share
+across threads: every call opens its own short session. Writes on SQLite take the write lock at
+``BEGIN IMMEDIATE`` and wait (``busy_timeout``) rather than fail under load.
+
+    store = Store.open(Path("spyglass-data"))            # SQLite + ./spyglass-data/blobs
+    store = Store.open(data_dir, "postgresql+psycopg://spyglass@db/spyglass")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest
+from spyglass.store import keys, queue
+from spyglass.store import search as search_module
+from spyglass.store.blobs import BlobStore, LocalBlobs
+from spyglass.store.db import ReportRow, Scan, make_engine, migrate, sqlite_url, utcnow, writer
+from spyglass.store.records import ApiKeyRecord, scan_record
+from spyglass.store.search import InvalidQuery, SearchResult
+
+__all__ = [
+    "ApiKeyRecord",
+    "BlobStore",
+    "InvalidQuery",
+    "LocalBlobs",
+    "SearchResult",
+    "Store",
+]
+
+
+class Store:
+    def __init__(
+        self, engine: Engine, blobs: BlobStore, *, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.engine = engine
+        self.blobs = blobs
+        self.clock = clock
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(writer(engine), expire_on_commit=False)
+
+    @classmethod
+    def open(cls, data_dir: Path, database_url: str | None = None) -> Store:
+        """Open (creating and migrating to the newest schema) the store of ``data_dir``;
+        the database is ``database_url`` when given, else ``data_dir/spyglass.db``."""
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(database_url or sqlite_url(data_dir))
+        try:
+            migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, LocalBlobs(data_dir / "blobs"))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url!r}, {self.blobs!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    # ----------------------------------------------------------------------- scans
+
+    def submit(
+        self,
+        request: ScanRequest,
+        *,
+        owner: str | None,
+        priority: int = 0,
+        source: str | None = None,
+        dedupe_window: float = 0.0,
+        force: bool = False,
+    ) -> tuple[ScanRecord, bool]:
+        """Queue a scan (its row and its job, in one transaction): ``(record, deduplicated)``.
+
+        With ``dedupe_window`` seconds and without ``force``, an equal submission (url,
+        visibility, owner, options) made within the window and not failed is returned instead.
+        """
+        with self._write() as session:
+            return queue.submit(
+                session,
+                request,
+                owner=owner,
+                priority=priority,
+                source=source,
+                dedupe_window=dedupe_window,
+                force=force,
+                now=self.clock(),
+            )
+
+    def get_scan(self, uuid: str) -> ScanRecord | None:
+        with self._read() as session:
+            row = session.get(Scan, uuid)
+            return scan_record(row) if row is not None else None
+
+    def get_report(self, uuid: str) -> dict[str, Any] | None:
+        with self._read() as session:
+            row = session.get(ReportRow, uuid)
+            return row.document if row is not None else None
+
+    def search(
+        self,
+        query: str,
+        *,
+        viewer: str | None,
+        size: int = 100,
+        search_after: tuple[int, str] | None = None,
+    ) -> SearchResult:
+        """Finished scans ``viewer`` may see matching ``query``, newest first (see ``search``)."""
+        with self._read() as session:
+            return search_module.search(
+                session, query, viewer=viewer, size=size, search_after=search_after
+            )
+
+    # ----------------------------------------------------------------------- jobs
+
+    def claim(self, worker_id: str, lease_seconds: float) -> ClaimedJob | None:
+        with self._write() as session:
+            return queue.claim(session, worker_id, lease_seconds, now=self.clock())
+
+    def heartbeat(self, job: ClaimedJob, lease_seconds: float) -> bool:
+        with self._write() as session:
+            return queue.heartbeat(session, job, lease_seconds, now=self.clock())
+
+    def complete(
+        self,
+        job: ClaimedJob,
+        report: dict[str, Any],
+        capture: RawCapture,
+        extra_blobs: dict[str, bytes] | None = None,
+        *,
+        dom_sha256: str | None = None,
+        har_sha256: str | None = None,
+    ) -> bool:
+        """Finish ``job`` with its report; False (nothing written to the scan) when the lease
+        was lost. Blobs are stored by their content's sha256 (dict keys are not trusted)."""
+        for data in capture.blobs.values():
+            self.blobs.put(data)
+        for data in (extra_blobs or {}).values():
+            self.blobs.put(data)
+        with self._write() as session:
+            return queue.complete(
+                session,
+                job,
+                report,
+                capture,
+                dom_sha256=dom_sha256,
+                har_sha256=har_sha256,
+                now=self.clock(),
+            )
+
+    def fail(self, job: ClaimedJob, reason: str, message: str, *, retry: bool) -> None:
+        with self._write() as session:
+            queue.fail(session, job, reason, message, retry=retry, now=self.clock())
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as session:
+            return queue.counts(session)
+
+    # ----------------------------------------------------------------------- API keys
+
+    def create_api_key(self, name: str) -> tuple[str, str]:
+        with self._write() as session:
+            return keys.create_api_key(session, name, now=self.clock())
+
+    def api_key(self, secret: str) -> ApiKeyRecord | None:
+        with self._read() as session:
+            return keys.api_key(session, secret)

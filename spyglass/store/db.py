@@ -1,0 +1,261 @@
+"""The database: SQLAlchemy models, engines and migrations. SQLite by default, PostgreSQL at scale.
+
+The same code runs on both. The schema is created and upgraded by Alembic
+(``spyglass/store/migrations``) when a store opens, never by ``create_all``: a deployment that
+upgrades Spyglass upgrades its database the same way a fresh one is created.
+
+SQLite is tuned for many threads and processes sharing one file: WAL (readers never block the
+writer), ``busy_timeout`` (a writer waits for the lock instead of failing with "database is
+locked"), and every write transaction starts with ``BEGIN IMMEDIATE`` so it takes the write lock
+up front; a deferred transaction that upgrades to a writer mid-way fails at once on contention,
+whatever the timeout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Held while migrating so that an API and its workers starting together migrate once.
+PG_MIGRATION_LOCK = 0x5350_5947  # "SPYG"
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on both backends.
+
+    SQLite has no time zones: values are stored as naive UTC text (which sorts and compares
+    correctly); PostgreSQL stores ``timestamp with time zone``. A naive datetime is refused
+    rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Scan(Base):
+    """One row per scan: who may see it, where it stands, and what search hits show."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        # Search walks finished scans newest first: (status, submitted_ms, uuid) is its order.
+        Index("ix_scans_status_submitted_ms_uuid", "status", "submitted_ms", "uuid"),
+        Index("ix_scans_dedupe_key_submitted_ms", "dedupe_key", "submitted_ms"),
+        Index("ix_scans_owner_submitted_ms", "owner", "submitted_ms"),
+    )
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(16))
+    owner: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(String(64))
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # submitted_at in epoch milliseconds: the search order and its search_after cursor.
+    submitted_ms: Mapped[int] = mapped_column(BigInteger)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure_reason: Mapped[str | None] = mapped_column(String(64))
+    failure_message: Mapped[str | None] = mapped_column(Text)
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    dom_sha256: Mapped[str | None] = mapped_column(String(64))
+    har_sha256: Mapped[str | None] = mapped_column(String(64))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # sha256 of url + visibility + owner + options: equal keys are the same submission.
+    dedupe_key: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportRow(Base):
+    """The whole urlscan result document, apart so that ``scans`` rows stay small."""
+
+    __tablename__ = "reports"
+
+    scan_uuid: Mapped[str] = mapped_column(
+        String(36), ForeignKey("scans.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScanIndex(Base):
+    """Search terms of finished scans: (scan, field, lower-cased value), one row per term.
+
+    The primary key (scan_uuid, field, value) deduplicates and serves per-scan lookups; the
+    (field, value, scan_uuid) index serves search.
+    """
+
+    __tablename__ = "scan_index"
+    __table_args__ = (Index("ix_scan_index_field_value_scan_uuid", "field", "value", "scan_uuid"),)
+
+    scan_uuid: Mapped[str] = mapped_column(
+        String(36), ForeignKey("scans.uuid", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(600), primary_key=True)
+
+
+class Job(Base):
+    """A scan's work item: queued -> running (lease, heartbeat) -> done | failed."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_status_priority_id", "status", "priority", "id"),
+        Index("ix_jobs_status_lease_until", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scan_uuid: Mapped[str] = mapped_column(
+        String(36), ForeignKey("scans.uuid", ondelete="CASCADE"), index=True
+    )
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    worker_id: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ApiKey(Base):
+    """An API key: only the secret's sha256 is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def sqlite_url(data_dir: Path) -> str:
+    """``Path("/srv/spyglass")`` -> ``"sqlite:////srv/spyglass/spyglass.db"``."""
+    return f"sqlite:///{(data_dir / 'spyglass.db').resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite connections get the pragmas the module docstring explains.
+
+    Write transactions go through ``engine.execution_options(sqlite_begin="IMMEDIATE")``.
+    """
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=10,
+        max_overflow=40,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would defer BEGIN; we emit BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take SQLite's write lock at BEGIN."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the database to the newest revision, once even when processes start together."""
+    config = alembic_config()
+    with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK}
+            )
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the millisecond: what is stored is what search_after cursors compare."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def epoch_ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def sha256_hex(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Spyglass database; applied by ``Store.open`` (see ``db.migrate``)."""

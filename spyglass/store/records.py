@@ -1,0 +1,40 @@
+"""Rows -> the typed records other layers see (``ScanRecord``, ``ApiKeyRecord``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from spyglass.models import ScanRecord, ScanStatus
+from spyglass.store.db import Scan
+
+
+class ApiKeyRecord(BaseModel):
+    """An enabled API key, without its secret."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    name: str
+    created_at: datetime
+
+
+def scan_record(row: Scan) -> ScanRecord:
+    return ScanRecord(
+        uuid=row.uuid,
+        url=row.url,
+        visibility=row.visibility,  # type: ignore[arg-type]
+        owner=row.owner,
+        status=ScanStatus(row.status),
+        submitted_at=row.submitted_at,
+        finished_at=row.finished_at,
+        tags=list(row.tags or []),
+        method=row.method,
+        source=row.source,
+        failure_reason=row.failure_reason,
+        failure_message=row.failure_message,
+        screenshot_sha256=row.screenshot_sha256,
+        dom_sha256=row.dom_sha256,
+        har_sha256=row.har_sha256,
+        summary=row.summary or {},
+    )

@@ -1,0 +1,170 @@
+"""Search over finished scans: a small subset of urlscan's query language, as SQL.
+
+    domain:news.test AND page.status:200
+    page.title:"Daily Example — World news" hash:e3b0c442...
+
+Terms are ``field:value`` or ``field:"quoted value"`` (``\\"`` escapes a quote), joined by
+whitespace or ``AND``; every term must match. ``""`` and ``*`` match everything. Matching is
+exact and case-insensitive, except ``domain:`` which also matches subdomains (see ``index``).
+The full Lucene syntax (OR, NOT, wildcards, ranges) comes with ``spyglass/search``; until then
+anything else is an ``InvalidQuery``.
+
+Hits are newest first by (submitted_at in ms, uuid); ``search_after`` is the last hit's pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from spyglass.errors import InvalidQuery
+from spyglass.models import ScanRecord, ScanStatus
+from spyglass.store.db import Scan, ScanIndex
+from spyglass.store.index import index_key
+from spyglass.store.records import scan_record
+
+MAX_TOTAL = 10_000
+MAX_SIZE = 10_000
+
+# query field -> scan_index field
+FIELDS = {
+    "domain": "domain",
+    "ip": "ip",
+    "hash": "hash",
+    "url": "url",
+    "asn": "asn",
+    "country": "country",
+    "server": "server",
+    "filename": "filename",
+    "page.domain": "page.domain",
+    "page.ip": "page.ip",
+    "page.url": "page.url",
+    "page.title": "page.title",
+    "page.status": "page.status",
+    "task.tags": "tag",
+    "tag": "tag",
+    "links.domain": "link_domain",
+    "form.action": "form_action",
+    "form.domain": "form_domain",
+    "apexDomain": "apex",
+    "page.apexDomain": "apex",
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str  # scan_index field
+    value: str  # index_key of the searched value
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int  # exact, capped at MAX_TOTAL
+    records: list[ScanRecord] = field(default_factory=list)
+    has_more: bool = False
+
+
+def parse_query(query: str) -> list[Term]:
+    """``'domain:News.test AND page.title:"A  b"'`` -> ``[Term("domain", "news.test"),
+    Term("page.title", "a  b")]``; ``""`` and ``"*"`` -> ``[]``."""
+    terms: list[Term] = []
+    position, length = 0, len(query)
+    dangling_and = False
+    while True:
+        while position < length and query[position].isspace():
+            position += 1
+        if position >= length:
+            break
+        start = position
+        while position < length and not query[position].isspace() and query[position] != ":":
+            position += 1
+        name = query[start:position]
+        if position >= length or query[position] != ":":
+            if name == "AND" and terms and not dangling_and:
+                dangling_and = True
+                continue
+            if name == "*" and not terms and not query[position:].strip():
+                break
+            raise InvalidQuery(f"expected field:value at {name!r} (column {start + 1})")
+        if name not in FIELDS:
+            raise InvalidQuery(f"unknown field {name!r}; known: {', '.join(sorted(FIELDS))}")
+        position += 1
+        value, position = _read_value(query, position)
+        key = index_key(value)
+        if key is None:
+            raise InvalidQuery(f"empty value for {name!r}")
+        if FIELDS[name] == "domain":
+            key = key.strip(".")
+        terms.append(Term(FIELDS[name], key))
+        dangling_and = False
+    if dangling_and:
+        raise InvalidQuery("AND without a term after it")
+    return terms
+
+
+def _read_value(query: str, position: int) -> tuple[str, int]:
+    if position < len(query) and query[position] == '"':
+        chars: list[str] = []
+        position += 1
+        while position < len(query):
+            char = query[position]
+            if char == "\\" and position + 1 < len(query):
+                chars.append(query[position + 1])
+                position += 2
+                continue
+            if char == '"':
+                return "".join(chars), position + 1
+            chars.append(char)
+            position += 1
+        raise InvalidQuery("unterminated quoted value")
+    start = position
+    while position < len(query) and not query[position].isspace():
+        position += 1
+    return query[start:position], position
+
+
+def visible_to(viewer: str | None) -> ColumnElement[bool]:
+    """Public scans of anyone and every scan the viewer owns; never others' unlisted/private."""
+    if viewer is None:
+        return Scan.visibility == "public"
+    return or_(Scan.visibility == "public", Scan.owner == viewer)
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    viewer: str | None,
+    size: int = 100,
+    search_after: tuple[int, str] | None = None,
+) -> SearchResult:
+    if not 0 <= size <= MAX_SIZE:
+        raise InvalidQuery(f"size must be between 0 and {MAX_SIZE}, got {size}")
+    conditions: list[ColumnElement[bool]] = [Scan.status == ScanStatus.DONE, visible_to(viewer)]
+    for term in parse_query(query.strip()):
+        matching = select(ScanIndex.scan_uuid).where(
+            ScanIndex.field == term.field, ScanIndex.value == term.value
+        )
+        conditions.append(Scan.uuid.in_(matching))
+    matched = and_(*conditions)
+    capped = select(Scan.uuid).where(matched).limit(MAX_TOTAL).subquery()
+    total = session.scalar(select(func.count()).select_from(capped)) or 0
+
+    page = select(Scan).where(matched)
+    if search_after is not None:
+        after_ms, after_uuid = search_after
+        page = page.where(
+            or_(
+                Scan.submitted_ms < after_ms,
+                and_(Scan.submitted_ms == after_ms, Scan.uuid < after_uuid),
+            )
+        )
+    page = page.order_by(Scan.submitted_ms.desc(), Scan.uuid.desc()).limit(size + 1)
+    rows = list(session.scalars(page))
+    return SearchResult(
+        total=total,
+        records=[scan_record(row) for row in rows[:size]],
+        has_more=len(rows) > size,
+    )

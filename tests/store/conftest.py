@@ -1,0 +1,166 @@
+"""Store fixtures: every store test runs on SQLite (a file in tmp_path) and on PostgreSQL.
+
+PostgreSQL: one database ``spyglass_test_<random>`` per test session, dropped at the end, and a
+fresh schema per test (selected through ``search_path``). The server is
+``SPYGLASS_TEST_POSTGRES_URL`` (default: the local one ``scripts/setup`` starts). Nothing here
+skips: an unreachable PostgreSQL is a failure, in CI and everywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from spyglass.analyze.report import build_report
+from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, TaskInfo
+from spyglass.store import Store
+from tests.analyze.captures import redirect_chain_news
+
+POSTGRES_URL = os.environ.get(
+    "SPYGLASS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The URL of a database created for this test session."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"spyglass_test_{uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as e:
+        admin.dispose()
+        pytest.fail(
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({e.orig}). Start it with "
+            "scripts/setup (pg_ctlcluster ... main start) or point SPYGLASS_TEST_POSTGRES_URL "
+            "at a server where this user may create databases.",
+            pytrace=False,
+        )
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite (the store's default file), else a PostgreSQL URL on a fresh schema."""
+    if request.param == "sqlite":
+        yield None
+        return
+    url = request.getfixturevalue("postgres_database")
+    schema = f"t_{uuid4().hex[:12]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}?options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def store(tmp_path: Path, database_url: str | None) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "data", database_url)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+class Clock:
+    """A clock tests move by hand: ``clock.advance(61)``."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 white PNG: what a screenshot blob looks like."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+ARTICLE_HTML = b"<!doctype html><html><head><title>Daily Example</title></head></html>"
+
+
+def news_capture() -> RawCapture:
+    """The saved redirect-chain scenario with a real screenshot and body among its blobs."""
+    capture = redirect_chain_news()
+    png = tiny_png()
+    return capture.model_copy(
+        update={
+            "screenshot_sha256": sha256(png),
+            "blobs": {sha256(png): png, sha256(ARTICLE_HTML): ARTICLE_HTML},
+        }
+    )
+
+
+def news_report(job: ClaimedJob, capture: RawCapture) -> dict[str, Any]:
+    """The report the analysis builds for ``job``; enrichment (ASN, country) is not built yet,
+    so the values a GeoIP/ASN lookup would add are filled in by hand."""
+    task = TaskInfo(
+        uuid=job.scan_uuid,
+        time=job.submitted_at,
+        url=job.request.url,
+        visibility=job.request.visibility,
+        tags=list(job.request.tags),
+        base_url="https://spyglass.example/",
+    )
+    report = build_report(capture, task).to_json_dict()
+    report["page"].update(asn="AS64496", asnname="EXAMPLE-NET", country="DE")
+    report["lists"].update(asns=["AS64496", "AS64511"], countries=["DE", "NL"])
+    return report
+
+
+def news_request(**changes: Any) -> ScanRequest:
+    return ScanRequest(url="http://news.test/", tags=("news",), **changes)
+
+
+def finish_scan(
+    store: Store, request: ScanRequest | None = None, *, owner: str | None = None
+) -> ScanRecord:
+    """Submit, claim and complete one scan of the news scenario; the finished record."""
+    record, _ = store.submit(request or news_request(), owner=owner)
+    job = store.claim("worker-1", 60)
+    assert job is not None and job.scan_uuid == record.uuid
+    capture = news_capture()
+    assert store.complete(job, news_report(job, capture), capture)
+    finished = store.get_scan(record.uuid)
+    assert finished is not None
+    return finished

@@ -1,0 +1,63 @@
+"""The migrations create exactly the schema the models describe, on both backends."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from spyglass.store import Store
+from spyglass.store.db import Base
+from tests.store.conftest import news_request
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+        assert context.get_current_revision() == "0001"
+        tables = set(inspect(connection).get_table_names())
+    assert tables == {"alembic_version", "scans", "reports", "scan_index", "jobs", "api_keys"}
+
+
+def test_reopening_keeps_the_data(tmp_path: Path, database_url: str | None) -> None:
+    first = Store.open(tmp_path, database_url)
+    record, _ = first.submit(news_request(), owner="k1")
+    first.close()
+    again = Store.open(tmp_path, database_url)
+    try:
+        assert again.get_scan(record.uuid) == record
+    finally:
+        again.close()
+
+
+def test_processes_starting_together_migrate_once(tmp_path: Path, database_url: str | None):
+    def open_and_close(_: int) -> None:
+        Store.open(tmp_path, database_url).close()
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(open_and_close, range(6)))
+    store = Store.open(tmp_path, database_url)
+    try:
+        with store.engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert versions == [("0001",)]
+    finally:
+        store.close()
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    try:
+        assert (tmp_path / "spyglass.db").is_file()
+        with store.engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert pragma("PRAGMA busy_timeout").scalar() >= 5000
+    finally:
+        store.close()

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from spyglass.models import ClaimedJob
+from spyglass.store.index import MAX_VALUE_CHARS, domain_and_parents, index_key, index_terms
+from tests.store.conftest import news_capture, news_report, news_request
+
+
+def news_terms() -> set[tuple[str, str]]:
+    job = ClaimedJob(
+        job_id=1,
+        scan_uuid="6f1c2a9e-0d5b-4f57-9a43-5c7e1b2d3f40",
+        attempt=1,
+        worker_id="w",
+        request=news_request(),
+        submitted_at=datetime(2023, 12, 23, 9, tzinfo=UTC),
+    )
+    return index_terms(news_report(job, news_capture()))
+
+
+def test_terms_of_the_news_report() -> None:
+    terms = news_terms()
+    expected = {
+        ("domain", "cdn.daily.example"),
+        ("domain", "daily.example"),
+        ("domain", "example"),  # parents of every domain, for domain:'s subdomain match
+        ("apex", "evil.test"),
+        ("ip", "2001:db8::20"),
+        ("asn", "as64511"),
+        ("country", "nl"),
+        ("url", "https://tracker.evil.test/collect"),
+        ("hash", "7" * 64),  # the download's
+        ("server", "cloudflare"),
+        ("link_domain", "twitter.com"),
+        ("form_action", "https://daily.example/search"),
+        ("form_domain", "daily.example"),
+        ("tag", "news"),
+        ("filename", "report.pdf"),
+        ("page.domain", "daily.example"),
+        ("page.ip", "192.0.2.80"),
+        ("page.url", "https://daily.example/article?id=7"),
+        ("page.title", "daily example — world news"),
+        ("page.status", "200"),
+    }
+    assert expected <= terms
+    assert all(value == value.lower() for _, value in terms)
+
+
+def test_domain_parents() -> None:
+    assert domain_and_parents("cdn.news.test") == ["cdn.news.test", "news.test", "test"]
+    assert domain_and_parents("news.test.") == ["news.test", "test"]
+
+
+def test_index_key() -> None:
+    assert index_key("  News.Test ") == "news.test"
+    assert index_key("") is None
+    assert index_key(None) is None
+    assert index_key(200) == "200"
+    long_url = "data:text/html;base64," + "A" * 5000
+    assert index_key(long_url).startswith("sha256:")
+    assert len(index_key(long_url)) <= MAX_VALUE_CHARS
+    assert index_key(long_url) == index_key(long_url.upper().lower())

@@ -1,0 +1,169 @@
+"""Search: every field finds the scan, visibility rules, order and paging, bad queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from spyglass.models import ScanStatus
+from spyglass.store import InvalidQuery, Store
+from spyglass.store.db import epoch_ms
+from spyglass.store.search import parse_query
+from tests.store.conftest import Clock, finish_scan, news_request
+
+# One query per field, each matching the news scenario's report.
+MATCHING = [
+    "domain:news.test",
+    "domain:www.news.test",
+    "domain:cdn.daily.example",
+    "domain:example",  # urlscan's domain: matches subdomains, at any depth
+    "domain:DAILY.EXAMPLE",
+    "ip:192.0.2.80",
+    "ip:2001:db8::20",
+    "hash:" + "1" * 64,
+    "hash:" + "7" * 64,
+    "url:https://tracker.evil.test/collect",
+    'url:"http://news.test/"',
+    "asn:AS64511",
+    "country:nl",
+    "server:cloudflare",
+    "filename:report.pdf",
+    "page.domain:daily.example",
+    "page.ip:192.0.2.80",
+    "page.url:https://daily.example/article?id=7",
+    'page.title:"Daily Example — World news"',
+    "page.status:200",
+    "task.tags:news",
+    "tag:NEWS",
+    "links.domain:twitter.com",
+    "form.action:https://daily.example/search",
+    "form.domain:daily.example",
+    "apexDomain:evil.test",
+    "page.apexDomain:news.test",
+    "domain:news.test AND page.status:200",
+    "domain:news.test page.domain:daily.example",
+    "",
+    "*",
+    "  *  ",
+]
+
+NOT_MATCHING = [
+    "domain:ews.test",  # a suffix, not a parent domain
+    "domain:other.news.test",
+    "page.domain:example",  # exact: page.domain does not match parents
+    "ip:192.0.2.8",
+    "url:http://news.test",
+    "hash:" + "9" * 64,
+    "page.status:404",
+    "page.title:daily",
+    "tag:sports",
+    "domain:news.test AND page.status:404",
+]
+
+
+@pytest.fixture
+def news_scan(store: Store) -> str:
+    return finish_scan(store).uuid
+
+
+@pytest.mark.parametrize("query", MATCHING)
+def test_each_field_finds_the_scan(store: Store, news_scan: str, query: str) -> None:
+    result = store.search(query, viewer=None)
+    assert [r.uuid for r in result.records] == [news_scan]
+    assert result.total == 1 and not result.has_more
+
+
+@pytest.mark.parametrize("query", NOT_MATCHING)
+def test_other_values_do_not(store: Store, news_scan: str, query: str) -> None:
+    result = store.search(query, viewer=None)
+    assert (result.total, result.records, result.has_more) == (0, [], False)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "news.test",  # full-text terms come with the Lucene parser
+        "nosuch:value",
+        "domain:",
+        'domain:""',
+        'page.title:"unterminated',
+        "domain:a OR domain:b",
+        "domain:a AND",
+        "AND domain:a",
+        "* domain:a",
+    ],
+)
+def test_invalid_queries(store: Store, query: str) -> None:
+    with pytest.raises(InvalidQuery) as raised:
+        store.search(query, viewer=None)
+    assert raised.value.reason == "invalid_query"
+
+
+def test_parse_query() -> None:
+    terms = parse_query(r'domain:News.Test. page.title:"say \"hi\"" AND asn:AS1')
+    assert [(t.field, t.value) for t in terms] == [
+        ("domain", "news.test"),
+        ("page.title", 'say "hi"'),
+        ("asn", "as1"),
+    ]
+
+
+VIEWERS = {"owner": "k1", "other": "k2", "anonymous": None}
+# visibility -> the viewers who may find a scan k1 submitted with it
+SEEN_BY = {
+    "public": {"owner", "other", "anonymous"},
+    "unlisted": {"owner"},
+    "private": {"owner"},
+}
+
+
+def test_visibility(store: Store) -> None:
+    scans = {
+        visibility: finish_scan(store, news_request(visibility=visibility), owner="k1").uuid
+        for visibility in SEEN_BY
+    }
+    anonymous_unlisted = finish_scan(store, news_request(visibility="unlisted")).uuid
+    for viewer_name, viewer in VIEWERS.items():
+        found = {r.uuid for r in store.search("domain:news.test", viewer=viewer).records}
+        expected = {scans[v] for v, seen_by in SEEN_BY.items() if viewer_name in seen_by}
+        assert found == expected, viewer_name
+    assert anonymous_unlisted not in {r.uuid for r in store.search("*", viewer=None).records}
+
+
+def test_only_finished_scans(store: Store, news_scan: str) -> None:
+    failed, _ = store.submit(news_request(), owner=None)
+    store.fail(store.claim("worker-1", 60), "dns", "NXDOMAIN", retry=False)
+    running, _ = store.submit(news_request(), owner=None)
+    store.claim("worker-1", 60)
+    queued, _ = store.submit(news_request(), owner=None)
+    statuses = [store.get_scan(s.uuid).status for s in (failed, running, queued)]
+    assert statuses == [ScanStatus.FAILED, ScanStatus.RUNNING, ScanStatus.QUEUED]
+    assert [r.uuid for r in store.search("*", viewer=None).records] == [news_scan]
+
+
+def test_newest_first_and_search_after(store: Store) -> None:
+    clock = Clock()
+    store.clock = clock
+    uuids = []
+    for _ in range(5):
+        uuids.append(finish_scan(store).uuid)
+        clock.advance(0.5)
+    # Two scans in the same millisecond: the uuid breaks the tie.
+    same_ms = [finish_scan(store).uuid, finish_scan(store).uuid]
+    expected = sorted(same_ms, reverse=True) + uuids[::-1]
+
+    pages, after = [], None
+    while True:
+        result = store.search("domain:news.test", viewer=None, size=3, search_after=after)
+        assert result.total == 7
+        pages.append([r.uuid for r in result.records])
+        if not result.has_more:
+            break
+        last = result.records[-1]
+        after = (epoch_ms(last.submitted_at), last.uuid)
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [uuid for page in pages for uuid in page] == expected
+
+
+def test_size_zero_counts_only(store: Store, news_scan: str) -> None:
+    result = store.search("*", viewer=None, size=0)
+    assert (result.total, result.records, result.has_more) == (1, [], True)
