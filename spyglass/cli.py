@@ -124,6 +124,91 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
         sys.exit(EXIT_SCAN_FAILED)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int,
+              help="Scan workers in this process (0: API and pages only).")  # fmt: skip
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the API, the web pages and scan workers in one process (SQLite by default)."""
+    import functools
+    import os
+
+    import uvicorn
+
+    from spyglass.service.app import create_app
+    from spyglass.store import Store
+    from spyglass.worker import run_workers
+
+    settings = _settings_or_exit()
+    if "SPYGLASS_PUBLIC_URL" not in os.environ:
+        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+    store = Store.open(settings.data_dir, settings.database_url)
+    try:
+        app = create_app(
+            settings,
+            store,
+            lifespan_tasks=[functools.partial(run_workers, settings, store, workers)],
+        )
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        store.close()
+
+
+@main.command()
+@click.option("--workers", default=1, show_default=True, type=int, help="Concurrent scans.")
+def worker(workers: int) -> None:
+    """Run scan workers alone, against the shared database (SPYGLASS_DATABASE_URL)."""
+    from spyglass.store import Store
+    from spyglass.worker import run_workers
+
+    settings = _settings_or_exit()
+    store = Store.open(settings.data_dir, settings.database_url)
+    try:
+        asyncio.run(_until_signalled(lambda stop: run_workers(settings, store, workers, stop)))
+    finally:
+        store.close()
+
+
+@main.group()
+def keys() -> None:
+    """Manage API keys."""
+
+
+@keys.command("create")
+@click.argument("name", default="default")
+def keys_create(name: str) -> None:
+    """Create an API key; the key alone is printed on the last line."""
+    from spyglass.store import Store
+
+    settings = _settings_or_exit()
+    store = Store.open(settings.data_dir, settings.database_url)
+    try:
+        key_id, secret = store.create_api_key(name)
+    finally:
+        store.close()
+    click.echo(f"Created API key {key_id} ({name}). Send it in the API-Key header:")
+    click.echo(secret)
+
+
+async def _until_signalled(run) -> None:  # type: ignore[no-untyped-def]
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await run(stop)
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return Settings.from_env()
+    except SpyglassError as e:
+        click.echo(f"spyglass: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+
+
 async def _scan(url: str, options: ScanOptions, settings: Settings) -> RawCapture:
     # The target is judged before a browser is started: a refused URL costs nothing.
     target = await check_target(url, options, settings)

@@ -64,7 +64,10 @@ def _raw_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
     yield "asn", [*lists.get("asns", []), page.get("asn")]
     yield "country", [*lists.get("countries", []), page.get("country")]
     yield "url", [*lists.get("urls", []), page.get("url"), task.get("url")]
-    yield "hash", [*lists.get("hashes", []), *(d.get("sha256") for d in downloads)]
+    yield "hash", lists.get("hashes", [])
+    # Downloads apart: /responses/{hash} serves what "hash" finds, and a download (malware,
+    # perhaps) must never be served raw.
+    yield "download", (d.get("sha256") for d in downloads)
     yield "server", [*lists.get("servers", []), page.get("server")]
     yield "link_domain", lists.get("linkDomains", [])
     yield "form_action", (f.get("actionUrl") for f in forms)

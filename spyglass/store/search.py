@@ -33,6 +33,7 @@ FIELDS = {
     "domain": "domain",
     "ip": "ip",
     "hash": "hash",
+    "download": "download",
     "url": "url",
     "asn": "asn",
     "country": "country",

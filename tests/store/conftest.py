@@ -9,71 +9,18 @@ skips: an unreachable PostgreSQL is a failure, in CI and everywhere else.
 from __future__ import annotations
 
 import hashlib
-import os
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
-from uuid import uuid4
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
 
 from spyglass.analyze.report import build_report
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, TaskInfo
 from spyglass.store import Store
 from tests.analyze.captures import redirect_chain_news
-
-POSTGRES_URL = os.environ.get(
-    "SPYGLASS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """The URL of a database created for this test session."""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"spyglass_test_{uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as e:
-        admin.dispose()
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({e.orig}). Start it with "
-            "scripts/setup (pg_ctlcluster ... main start) or point SPYGLASS_TEST_POSTGRES_URL "
-            "at a server where this user may create databases.",
-            pytrace=False,
-        )
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite (the store's default file), else a PostgreSQL URL on a fresh schema."""
-    if request.param == "sqlite":
-        yield None
-        return
-    url = request.getfixturevalue("postgres_database")
-    schema = f"t_{uuid4().hex[:12]}"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{url}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def test_terms_of_the_news_report() -> None:
         ("asn", "as64511"),
         ("country", "nl"),
         ("url", "https://tracker.evil.test/collect"),
-        ("hash", "7" * 64),  # the download's
+        ("download", "7" * 64),  # downloads apart from response bodies
         ("server", "cloudflare"),
         ("link_domain", "twitter.com"),
         ("form_action", "https://daily.example/search"),

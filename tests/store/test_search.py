@@ -20,7 +20,7 @@ MATCHING = [
     "ip:192.0.2.80",
     "ip:2001:db8::20",
     "hash:" + "1" * 64,
-    "hash:" + "7" * 64,
+    "download:" + "7" * 64,  # a saved download: its own field, never "hash"
     "url:https://tracker.evil.test/collect",
     'url:"http://news.test/"',
     "asn:AS64511",

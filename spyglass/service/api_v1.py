@@ -1,0 +1,221 @@
+"""The urlscan.io-compatible REST API: submit, result, search, quotas, discovery.
+
+Existing urlscan integrations switch by changing only the base URL and the API key, so paths,
+fields and error texts follow urlscan (see ``/work/shared/reference/urlscan-api.md``); Spyglass's
+additions are opt-in (``force``, ``webhook``, ``?wait=``). Every path answers with and without a
+trailing slash.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+
+from spyglass.errors import InputError
+from spyglass.models import ScanStatus
+from spyglass.service.auth import Caller, CallerDep, KeyholderDep, enforce_rate_limit
+from spyglass.service.dependencies import SettingsDep, StoreDep, get_rate_limiter
+from spyglass.service.documents import (
+    api_url,
+    failed_document,
+    result_document,
+    result_url,
+    search_hit,
+)
+from spyglass.service.errors import APIError, UrlscanJSONResponse
+from spyglass.service.ratelimit import ACTIONS
+from spyglass.service.routing import route
+from spyglass.service.scans import MAX_WAIT, finished_scan
+from spyglass.service.submission import ScanSubmission, checked_request
+from spyglass.settings import Settings
+
+MAX_SEARCH_SIZE = 10000
+DEFAULT_COUNTRY = "xx"  # ISO 3166 "user-assigned": where the scanner runs is not configured
+CHROME_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0.0.0 Safari/537.36"
+)
+SUBMITTED = "Submission successful"
+DEDUPLICATED = "Submission deduplicated: an identical scan was submitted recently"
+
+router = APIRouter(tags=["urlscan API"])
+
+
+def scanner_country(settings: Settings) -> str:
+    return (settings.scanner_country or DEFAULT_COUNTRY).lower()
+
+
+# --------------------------------------------------------------------------- submission
+
+
+@route(router, "/api/v1/scan/", ["POST"])
+async def submit_scan(
+    request: Request,
+    submission: ScanSubmission,
+    caller: KeyholderDep,
+    settings: SettingsDep,
+    store: StoreDep,
+) -> Response:
+    """Queue a scan (urlscan's submission). 400 and nothing queued when the URL cannot be
+    scanned; an identical recent submission returns the earlier scan unless ``force``."""
+    assert caller.key is not None
+    enforce_rate_limit(request, caller, submission.effective_visibility())
+    scan_request = await checked_request(submission, settings)
+    record, deduplicated = await run_in_threadpool(
+        partial(
+            store.submit,
+            scan_request,
+            owner=caller.key.id,
+            priority=0,
+            source=caller.key.id,
+            dedupe_window=settings.dedupe_window,
+            force=submission.force,
+        )
+    )
+    return UrlscanJSONResponse(
+        {
+            "message": DEDUPLICATED if deduplicated else SUBMITTED,
+            "uuid": record.uuid,
+            "result": result_url(settings.public_url, record.uuid),
+            "api": api_url(settings.public_url, record.uuid),
+            "visibility": record.visibility,
+            "url": record.url,
+            "options": submission.response_options(),
+            "country": scanner_country(settings),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- result
+
+
+@route(router, "/api/v1/result/{uuid}/", ["GET", "HEAD"])
+async def get_result(
+    request: Request,
+    uuid: str,
+    caller: CallerDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="Spyglass: long-poll")] = 0.0,
+) -> Response:
+    """The result document: 404 ``Scan is not finished yet`` while queued or running (HEAD
+    answers the same status, no body: urlscan-python's ``wait_for_result`` polls with it)."""
+    enforce_rate_limit(request, caller, "retrieve")
+    record = await finished_scan(store, uuid, caller, wait)
+    report = await run_in_threadpool(store.get_report, record.uuid)
+    if report is not None:
+        return UrlscanJSONResponse(result_document(report, record, settings.public_url))
+    if record.status == ScanStatus.FAILED:
+        return UrlscanJSONResponse(failed_document(record, settings.public_url))
+    raise APIError(500, "Result missing", f"The scan {record.uuid} is done but has no report.")
+
+
+# --------------------------------------------------------------------------- search
+
+
+@route(router, "/api/v1/search/")
+async def search(
+    request: Request,
+    caller: CallerDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    q: str = "",
+    size: Annotated[int, Query(ge=0, le=MAX_SEARCH_SIZE)] = 100,
+    search_after: Annotated[str | None, Query(description="epoch_ms,uuid of the last hit")] = None,
+    datasource: str | None = None,
+    collapse: Annotated[str | None, Query(description="Accepted, ignored")] = None,
+) -> Response:
+    """Finished scans the caller may see, newest first: public ones and the caller's own.
+    ``size=0`` counts only; page with the last hit's ``sort`` joined by a comma."""
+    enforce_rate_limit(request, caller, "search")
+    if datasource not in (None, "", "scans"):
+        raise APIError(
+            400, "Unsupported datasource", f"Only 'scans' can be searched, not {datasource!r}."
+        )
+    cursor = parse_search_after(search_after)
+    started = time.monotonic()
+    try:
+        found = await run_in_threadpool(
+            partial(store.search, q, viewer=caller.viewer, size=size, search_after=cursor)
+        )
+    except InputError as e:
+        raise APIError(400, f"Invalid search query: {e.message}", e.message) from e
+    return UrlscanJSONResponse(
+        {
+            "results": [search_hit(record, settings.public_url) for record in found.records],
+            "total": found.total,
+            "took": round((time.monotonic() - started) * 1000),
+            "has_more": found.has_more,
+        }
+    )
+
+
+def parse_search_after(value: str | None) -> tuple[int, str] | None:
+    """``"1611489992146,0196d976-..."`` -> ``(1611489992146, "0196d976-...")``; 400 otherwise."""
+    if not value:
+        return None
+    epoch, sep, uuid = value.partition(",")
+    try:
+        millis = int(epoch.strip())
+    except ValueError:
+        millis = None
+    if not sep or millis is None or not uuid.strip() or "," in uuid:
+        raise APIError(
+            400,
+            "Invalid search_after",
+            "search_after must be the last hit's sort values joined by a comma: epoch_ms,uuid.",
+        )
+    return millis, uuid.strip()
+
+
+# --------------------------------------------------------------------------- quotas, discovery
+
+
+@route(router, "/api/v1/quotas")
+async def quotas(request: Request, caller: CallerDep) -> Response:
+    """The caller's limits per action and window, with what is used."""
+    return UrlscanJSONResponse({"scope": caller.subject.scope, "limits": _limits(request, caller)})
+
+
+@route(router, "/user/quotas/")
+async def legacy_quotas(request: Request, caller: CallerDep) -> Response:
+    """The older quota document (Splunk SOAR's connectivity test, OpenCTI, PowerShell)."""
+    return UrlscanJSONResponse(
+        {
+            "source": caller.subject.scope,
+            "limits": {
+                **_limits(request, caller),
+                "maxRetentionPeriodDays": None,  # scans are kept until deleted
+                "maxSearchResults": MAX_SEARCH_SIZE,
+                "queryVisibility": ["public", "unlisted", "private"],
+                "products": [],
+                "features": [],
+            },
+        }
+    )
+
+
+def _limits(request: Request, caller: Caller) -> dict[str, dict[str, object]]:
+    limiter = get_rate_limiter(request)
+    return {
+        action: {state.window: state.quota() for state in limiter.states(caller.subject, action)}
+        for action in ACTIONS
+    }
+
+
+@route(router, "/api/v1/availableCountries")
+async def available_countries(settings: SettingsDep) -> Response:
+    """Where scans run from: this scanner's country only."""
+    return UrlscanJSONResponse({"countries": [scanner_country(settings)]})
+
+
+@route(router, "/api/v1/userAgents")
+async def user_agents() -> Response:
+    """User-Agents worth choosing for ``customagent``."""
+    return UrlscanJSONResponse(
+        {"userAgents": [{"group": "Chrome", "useragents": [CHROME_USER_AGENT]}]}
+    )

@@ -1,0 +1,102 @@
+"""The FastAPI application: ``create_app(settings, store)``.
+
+    app = create_app(settings, store, lifespan_tasks=[worker_loop])   # spyglass serve
+    app = create_app(settings, store)                                 # tests, API-only hosts
+
+``lifespan_tasks`` are coroutine functions run as background tasks while the app lives (the
+scan workers of ``spyglass serve``); they are cancelled, and awaited, on shutdown. The store
+belongs to the caller: the app neither opens nor closes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.concurrency import run_in_threadpool
+
+from spyglass.service import api_v1, artifacts
+from spyglass.service.dependencies import StoreDep
+from spyglass.service.errors import UrlscanJSONResponse, install_error_handlers
+from spyglass.service.middleware import ArtifactHeaders, HeadWithoutBody, RateLimitHeaders
+from spyglass.service.ratelimit import RateLimiter
+from spyglass.service.routing import route
+from spyglass.settings import Settings
+from spyglass.store import Store
+
+log = logging.getLogger("spyglass.service")
+
+LifespanTask = Callable[[], Awaitable[None]]
+
+_health = APIRouter(tags=["service"])
+
+
+@route(_health, "/healthz")
+async def healthz(store: StoreDep) -> Response:
+    """Liveness plus the queue: jobs by status."""
+    return UrlscanJSONResponse({"status": "ok", "jobs": await run_in_threadpool(store.counts)})
+
+
+def create_app(
+    settings: Settings, store: Store, *, lifespan_tasks: Sequence[LifespanTask] = ()
+) -> FastAPI:
+    app = FastAPI(
+        title="Spyglass",
+        summary="Self-hosted URL-scanning sandbox with a urlscan.io-compatible API.",
+        version="0.1.0",
+        lifespan=_lifespan(tuple(lifespan_tasks)),
+        default_response_class=UrlscanJSONResponse,
+        redirect_slashes=False,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.rate_limiter = RateLimiter(
+        {"minute": settings.rate_limit_minute, "day": settings.rate_limit_day}
+    )
+    install_error_handlers(app)
+    app.include_router(api_v1.router)
+    app.include_router(artifacts.router)
+    app.include_router(_health)
+    # Added last = outermost: HEAD bodies are dropped after every other middleware ran.
+    app.add_middleware(RateLimitHeaders)
+    app.add_middleware(ArtifactHeaders)
+    app.add_middleware(HeadWithoutBody)
+    return app
+
+
+def _lifespan(
+    tasks: tuple[LifespanTask, ...],
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        running = [asyncio.create_task(task(), name=_name(task)) for task in tasks]
+        for task in running:
+            task.add_done_callback(_report_end)
+        try:
+            yield
+        finally:
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    return lifespan
+
+
+def _name(task: LifespanTask) -> str:
+    """``run_workers`` for ``partial(run_workers, ...)`` too."""
+    function = getattr(task, "func", task)
+    return getattr(function, "__qualname__", None) or repr(task)
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    """A background task that crashes is logged as an error (its exception included)."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("background task %s crashed", task.get_name(), exc_info=error)
+    else:
+        log.info("background task %s ended", task.get_name())

@@ -1,0 +1,30 @@
+"""The objects endpoints depend on, read from ``app.state`` (set by ``create_app``).
+
+Tests swap them with ``app.dependency_overrides[get_settings] = lambda: other_settings``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from spyglass.service.ratelimit import RateLimiter
+from spyglass.settings import Settings
+from spyglass.store import Store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    return request.app.state.rate_limiter
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]

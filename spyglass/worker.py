@@ -1,0 +1,126 @@
+"""Scan workers: claim a job -> capture -> analyse -> store -> finish, with a heartbeat.
+
+A worker holds a job under a lease and renews it while it scans. If the worker dies (kill -9,
+a crashed host), the lease runs out and another worker takes the job over; the store only lets
+the current holder finish a job, so a job is never finished twice. Errors that another try could
+fix (the browser failed) go back to the queue, bounded by ``Settings.max_attempts``; errors that
+it could not (the target no longer resolves, or resolves into a closed range) fail the scan with
+their reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid as uuidlib
+
+from spyglass.analyze.har import build_har
+from spyglass.analyze.report import build_report
+from spyglass.capture.browser import BrowserPool
+from spyglass.errors import GuardError, InputError, SpyglassError
+from spyglass.models import ClaimedJob, RawCapture, TaskInfo
+from spyglass.settings import Settings
+from spyglass.store import Store
+from spyglass.webhooks import notify
+
+log = logging.getLogger("spyglass.worker")
+
+IDLE_POLL = 0.5  # seconds between claims while the queue is empty
+
+
+class Worker:
+    def __init__(
+        self, settings: Settings, store: Store, pool: BrowserPool, name: str | None = None
+    ):
+        self.settings = settings
+        self.store = store
+        self.pool = pool
+        self.id = name or f"worker-{uuidlib.uuid4().hex[:8]}"
+        self.done = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Scan jobs until ``stop`` is set."""
+        while not stop.is_set():
+            job = await asyncio.to_thread(self.store.claim, self.id, self.settings.lease_seconds)
+            if job is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_POLL)
+                continue
+            await self.process(job)
+
+    async def process(self, job: ClaimedJob) -> None:
+        scan = asyncio.ensure_future(self._scan(job))
+        keeper = asyncio.ensure_future(self._keep_lease(job, scan))
+        try:
+            await scan
+        except asyncio.CancelledError:
+            if not keeper.done() or keeper.result() is not False:
+                raise  # we are being shut down: the lease runs out and another worker resumes
+            log.warning("%s lost the lease on job %s; its result is dropped", self.id, job.job_id)
+        finally:
+            keeper.cancel()
+
+    async def _keep_lease(self, job: ClaimedJob, scan: asyncio.Future[None]) -> bool:
+        interval = max(self.settings.lease_seconds / 3, 0.05)
+        while True:
+            await asyncio.sleep(interval)
+            held = await asyncio.to_thread(self.store.heartbeat, job, self.settings.lease_seconds)
+            if not held:
+                scan.cancel()
+                return False
+
+    async def _scan(self, job: ClaimedJob) -> None:
+        request = job.request
+        try:
+            capture = await self.pool.capture(request.url, request.options)
+        except (GuardError, InputError) as e:
+            await asyncio.to_thread(self.store.fail, job, e.reason, e.message, retry=False)
+            return
+        except SpyglassError as e:
+            await asyncio.to_thread(self.store.fail, job, e.reason, e.message, retry=True)
+            return
+        except Exception as e:  # a bug: keep the worker alive, let the job be retried
+            log.exception("%s: job %s failed unexpectedly", self.id, job.job_id)
+            await asyncio.to_thread(self.store.fail, job, "internal", repr(e)[:500], retry=True)
+            return
+        finished = await asyncio.to_thread(self._complete, job, capture)
+        if finished:
+            self.done += 1
+            if request.webhook_url:
+                await notify(request.webhook_url, job, self.settings)
+
+    def _complete(self, job: ClaimedJob, capture: RawCapture) -> bool:
+        request = job.request
+        task = TaskInfo(
+            uuid=job.scan_uuid,
+            time=job.submitted_at,
+            url=request.url,
+            visibility=request.visibility,
+            method=request.method,
+            source=job.owner or "anonymous",
+            tags=list(request.tags),
+            scanner_country=self.settings.scanner_country,
+            base_url=self.settings.public_url,
+        )
+        report = build_report(capture, task).to_json_dict()
+        dom_sha = None
+        if capture.dom is not None:
+            dom_sha = self.store.blobs.put(capture.dom.encode("utf-8"))
+        har = json.dumps(build_har(capture)).encode("utf-8")
+        har_sha = self.store.blobs.put(har)
+        return self.store.complete(job, report, capture, dom_sha256=dom_sha, har_sha256=har_sha)
+
+
+async def run_workers(
+    settings: Settings, store: Store, count: int, stop: asyncio.Event | None = None
+) -> None:
+    """``count`` workers sharing one browser (one context each) until ``stop`` is set or the
+    task is cancelled (a cancelled scan's lease runs out and another worker resumes it)."""
+    if count <= 0:
+        return
+    stop = stop or asyncio.Event()
+    async with BrowserPool(settings) as pool:
+        workers = [Worker(settings, store, pool) for _ in range(count)]
+        await asyncio.gather(*(w.run(stop) for w in workers))
