@@ -8,10 +8,8 @@ pinned hosts below exist, on a public address nothing ever connects to.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +26,7 @@ from spyglass.service.ratelimit import RateLimiter
 from spyglass.settings import Settings
 from spyglass.store import Store
 from tests.analyze.captures import ARTICLE_SHA, redirect_chain_news
+from tests.conftest import sha256, tiny_png
 
 with warnings.catch_warnings():
     # Starlette 1.x suggests httpx2 for its test client; httpx 0.28 is what we pin (2026-11).
@@ -60,24 +59,6 @@ class FixedClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def tiny_png() -> bytes:
-    """A valid 1x1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
-
-    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 def news_capture(article: bytes) -> RawCapture:

@@ -8,8 +8,6 @@ skips: an unreachable PostgreSQL is a failure, in CI and everywhere else.
 
 from __future__ import annotations
 
-import hashlib
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +19,7 @@ from spyglass.analyze.report import build_report
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, TaskInfo
 from spyglass.store import Store
 from tests.analyze.captures import redirect_chain_news
+from tests.conftest import sha256, tiny_png
 
 
 @pytest.fixture
@@ -43,24 +42,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def tiny_png() -> bytes:
-    """A valid 1x1 white PNG: what a screenshot blob looks like."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
-
-    header = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 ARTICLE_HTML = b"<!doctype html><html><head><title>Daily Example</title></head></html>"
