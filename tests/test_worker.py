@@ -1,0 +1,101 @@
+"""The worker in-process: a job goes claim -> capture -> analyse -> store -> webhook; a job
+whose target the guard refuses fails with that reason instead of being retried."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web as aioweb
+
+from spyglass.capture.browser import BrowserPool
+from spyglass.models import ScanRequest, ScanStatus
+from spyglass.settings import Settings
+from spyglass.store import Store
+from spyglass.worker import Worker
+from tests.testweb import TestWeb
+
+
+@pytest.fixture
+def store(tmp_path: Path, database_url: str | None) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "data", database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def hook() -> AsyncIterator[tuple[str, list[dict]]]:
+    """A webhook receiver on loopback: (its URL, the JSON bodies it received)."""
+    received: list[dict] = []
+
+    async def receive(request: aioweb.Request) -> aioweb.Response:
+        received.append(await request.json())
+        return aioweb.Response(text="ok")
+
+    app = aioweb.Application()
+    app.router.add_post("/hook", receive)
+    runner = aioweb.AppRunner(app)
+    await runner.setup()
+    site = aioweb.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}/hook", received
+    await runner.cleanup()
+
+
+async def test_job_is_scanned_stored_and_announced(
+    settings: Settings, pool: BrowserPool, store: Store, web: TestWeb, hook: tuple[str, list[dict]]
+) -> None:
+    url, received = hook
+    request = ScanRequest(url=web.url("plain.test"), webhook_url=url, tags=("worker",))
+    record, _ = await asyncio.to_thread(store.submit, request, owner="k1")
+    worker = Worker(settings, store, pool)
+    job = await asyncio.to_thread(store.claim, worker.id, 60)
+    assert job is not None
+    await worker.process(job)
+
+    scan = store.get_scan(record.uuid)
+    assert scan is not None and scan.status is ScanStatus.DONE
+    assert scan.screenshot_sha256 and store.blobs.has(scan.screenshot_sha256)
+    assert scan.dom_sha256 and b"Plain page" in (store.blobs.get(scan.dom_sha256) or b"")
+    har = json.loads(store.blobs.get(scan.har_sha256 or "") or b"{}")
+    assert har["log"]["entries"]
+    report = store.get_report(record.uuid)
+    assert report is not None and report["task"]["uuid"] == record.uuid
+    assert report["task"]["tags"] == ["worker"] and report["task"]["source"] == "k1"
+    assert [body["uuid"] for body in received] == [record.uuid]
+    assert received[0]["api"].endswith(f"/api/v1/result/{record.uuid}/")
+
+
+async def test_webhook_into_a_closed_range_is_not_called(
+    settings: Settings, pool: BrowserPool, store: Store, web: TestWeb
+) -> None:
+    internal = web.url("internal.test", "/hook")  # 127.0.0.200: outside the opened ranges
+    request = ScanRequest(url=web.url("plain.test"), webhook_url=internal)
+    record, _ = await asyncio.to_thread(store.submit, request, owner=None)
+    worker = Worker(settings, store, pool)
+    job = await asyncio.to_thread(store.claim, worker.id, 60)
+    assert job is not None
+    await worker.process(job)
+    assert store.get_scan(record.uuid).status is ScanStatus.DONE  # type: ignore[union-attr]
+    assert web.hits_for("internal.test") == []
+
+
+async def test_target_refused_at_scan_time_fails_without_retry(
+    settings: Settings, pool: BrowserPool, store: Store, web: TestWeb
+) -> None:
+    # Accepted earlier (say the name resolved elsewhere then); now it points into a closed range.
+    request = ScanRequest(url=web.url("internal.test"))
+    record, _ = await asyncio.to_thread(store.submit, request, owner=None)
+    worker = Worker(settings, store, pool)
+    job = await asyncio.to_thread(store.claim, worker.id, 60)
+    assert job is not None
+    await worker.process(job)
+    scan = store.get_scan(record.uuid)
+    assert scan is not None and scan.status is ScanStatus.FAILED
+    assert scan.failure_reason == "blocked_address"
+    assert await asyncio.to_thread(store.claim, worker.id, 60) is None
+    assert web.hits_for("internal.test") == []
