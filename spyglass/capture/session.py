@@ -288,14 +288,15 @@ class ScanSession:
         if not self.options.javascript:
             return
         url = await artifacts.favicon_url(page, timeout)
-        for hop in self.recorder.transactions:
-            if hop.url == url and hop.body_sha256 and hop.status == 200:
+        seen = [hop for hop in self.recorder.transactions if hop.url == url]
+        for hop in seen:
+            if hop.body_sha256 and hop.status == 200:
                 self._capture.favicon = Favicon(
                     url=url, sha256=hop.body_sha256, mime_type=hop.mime_type
                 )
                 return
-        if not url.startswith(("http://", "https://")):
-            return
+        if seen or not url.startswith(("http://", "https://")):
+            return  # Chromium asked already and got no icon: asking again would not help
         response = await context.request.get(url, timeout=timeout * 1000, max_redirects=3)
         body = await response.body()
         if response.ok and 0 < len(body) <= MAX_FAVICON_BYTES:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import FailureReason, ScanOptions
 from tests.conftest import report_of, sha256
-from tests.testweb import TestWeb
+from tests.testweb import TestWeb, media
 
 
 async def test_news_page_forms_hosts_and_ips(pool: BrowserPool, web: TestWeb) -> None:
@@ -37,6 +37,9 @@ async def test_news_page_forms_hosts_and_ips(pool: BrowserPool, web: TestWeb) ->
     assert report.page.ip == web.pins["news.test"]
     assert capture.screenshot is not None and capture.screenshot.startswith(b"\x89PNG")
     assert capture.dom and "slide-search__form" in capture.dom
+    assert capture.favicon is not None
+    assert capture.favicon.url == web.url("news.test", "/favicon.ico")
+    assert capture.blobs[capture.favicon.sha256] == media.favicon_ico()
 
 
 async def test_https_records_tls_details(pool: BrowserPool, web: TestWeb) -> None:
