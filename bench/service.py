@@ -56,10 +56,12 @@ from uuid import uuid4
 
 import httpx
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from bench.capture import CHROMIUM, Web, machine_info, progress, table, testweb_process
-from spyglass.models import ClaimedJob, ScanRequest
-from spyglass.store import Store
+from spyglass.models import ClaimedJob, RawCapture, ScanRequest
+from spyglass.store import Store, queue
+from spyglass.store.db import writer
 from tests.store.conftest import news_capture, news_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,6 +85,8 @@ WORKER_LEVELS = (1, 2, 4)
 READ_CLIENTS = (1, 4)
 SEARCH_QUERY = "domain:news.test"
 TEMPLATE_UUID = "0b5e7a1c-0000-4000-8000-00000000beef"  # replaced by each scan's own
+FILL_REQUEST = ScanRequest(url="http://news.test/", tags=("news",))
+FILL_BATCH = 100  # scans per transaction when filling the store
 
 
 @dataclass(frozen=True)
@@ -92,17 +96,18 @@ class Sizes:
     batch_passes: int  # the end-to-end batch is PAGES this many times
     worker_levels: tuple[int, ...]
     fill: int
+    fill_sample: int  # of which through Store.submit/claim/complete one call at a time
     fill_threads: int
     reads: int
     searches: int
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(10.0, 2000, 5, WORKER_LEVELS, 10_000, 4, 2000, 200)
+        return cls(10.0, 2000, 5, WORKER_LEVELS, 10_000, 300, 2, 2000, 200)
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(3.0, 300, 2, (1, 4), 1000, 4, 300, 30)
+        return cls(3.0, 300, 2, (1, 4), 1000, 100, 2, 300, 30)
 
 
 # ---------------------------------------------------------------------------- CPU time
@@ -501,12 +506,13 @@ async def measure_end_to_end(web: Web, backend: str, sizes: Sizes) -> list[Batch
 @dataclass
 class Fill:
     scans: int
+    batched_seconds: float  # all but the sample, in batched transactions
     threads: int
-    seconds: float
+    calls: dict[str, list[float]]  # Store method -> seconds per call, in the sample
     size: str = "?"
 
 
-def report_template() -> tuple[str, Any]:
+def report_template() -> tuple[str, RawCapture]:
     """The news scenario's report as JSON text, with ``TEMPLATE_UUID`` where each scan's own
     UUID goes, and its capture (whose two blobs every scan shares)."""
     capture = news_capture()
@@ -515,48 +521,77 @@ def report_template() -> tuple[str, Any]:
         scan_uuid=TEMPLATE_UUID,
         attempt=1,
         worker_id="bench",
-        request=ScanRequest(url="http://news.test/", tags=("news",)),
+        request=FILL_REQUEST,
         submitted_at=capture.started_at,
         owner=None,
     )
     return json.dumps(news_report(job, capture)), capture
 
 
-def fill_store(place: Place, count: int, threads: int) -> Fill:
-    """``count`` finished scans through the Store's own submit, claim and complete, from
-    ``threads`` threads (each call is its own transaction, as in the service)."""
+def fill_store(place: Place, count: int, sample: int, threads: int) -> Fill:
+    """``count`` finished scans. The first ``sample`` go through the Store's own ``submit``,
+    ``claim`` and ``complete`` one call (one transaction) at a time, as a worker's do, and each
+    call is timed; the rest through the same queue functions, ``FILL_BATCH`` scans per
+    transaction, from ``threads`` threads: on PostgreSQL each commit waits for the WAL flush,
+    and 10,000 scans a call at a time would take minutes."""
     template, capture = report_template()
-    request = ScanRequest(url="http://news.test/", tags=("news",))
     store = Store.open(place.data, place.database_url)
+    calls: dict[str, list[float]] = {"submit": [], "claim": [], "complete": []}
     done = 0
     lock = threading.Lock()
 
-    def one_thread(quota: int) -> None:
-        nonlocal done
-        worker = f"bench-{threading.get_ident()}"
-        for _ in range(quota):
-            store.submit(request, owner=None)
-            job = None
-            while job is None:  # another thread may hold the only queued row for a moment
-                job = store.claim(worker, 600)
-            report = json.loads(template.replace(TEMPLATE_UUID, job.scan_uuid))
-            if not store.complete(job, report, capture):
-                raise RuntimeError(f"lost the lease on {job.scan_uuid}")
-            with lock:
-                done += 1
-                if done % 2000 == 0:
-                    progress(f"{place.backend}: filled {done}/{count}")
+    def report_for(job: ClaimedJob) -> dict[str, Any]:
+        return json.loads(template.replace(TEMPLATE_UUID, job.scan_uuid))
 
-    start = time.perf_counter()
+    def timed(name: str, call: Callable[[], Any]) -> Any:
+        began = time.perf_counter()
+        result = call()
+        calls[name].append(time.perf_counter() - began)
+        return result
+
+    def batch(size: int, worker: str) -> None:
+        nonlocal done
+        now = store.clock()
+        with Session(writer(store.engine)) as session, session.begin():
+            for _ in range(size):
+                queue.submit(session, FILL_REQUEST, owner=None, priority=0, source=None,
+                             dedupe_window=0, force=False, now=now)  # fmt: skip
+                # This transaction's own rows: invisible (PostgreSQL) or locked out (SQLite)
+                # for the other threads until it commits.
+                job = queue.claim(session, worker, 600, now=now)
+                assert job is not None
+                queue.complete(session, job, report_for(job), capture, dom_sha256=None,
+                               har_sha256=None, now=now)  # fmt: skip
+        with lock:
+            before, done = done, done + size
+            if before // 2000 != done // 2000:
+                progress(f"{place.backend}: filled {done + sample}/{count}")
+
+    def one_thread(quota: int) -> None:
+        worker = f"bench-{threading.get_ident()}"
+        while quota > 0:
+            size = min(FILL_BATCH, quota)
+            batch(size, worker)
+            quota -= size
+
     try:
-        quotas = [count // threads + (i < count % threads) for i in range(threads)]
+        for _ in range(min(sample, count)):
+            timed("submit", lambda: store.submit(FILL_REQUEST, owner=None))
+            job = timed("claim", lambda: store.claim("bench-sample", 600))
+            report = report_for(job)
+            if not timed("complete", lambda job=job, report=report: store.complete(
+                    job, report, capture)):  # fmt: skip
+                raise RuntimeError(f"lost the lease on {job.scan_uuid}")
+        rest = max(0, count - sample)
+        start = time.perf_counter()
+        quotas = [rest // threads + (i < rest % threads) for i in range(threads)]
         with ThreadPoolExecutor(threads) as pool:
             for future in [pool.submit(one_thread, quota) for quota in quotas]:
                 future.result()
         seconds = time.perf_counter() - start
     finally:
         store.close()
-    return Fill(count, threads, seconds, place.size())
+    return Fill(count, seconds, threads, calls, place.size())
 
 
 def stored_uuids(place: Place) -> list[str]:
@@ -573,8 +608,9 @@ async def measure_reads(web: Web, backend: str, sizes: Sizes) -> tuple[Fill, lis
     loads = []
     with fresh_place(backend, "reads") as place:
         key = create_key(place)
-        fill = fill_store(place, sizes.fill, sizes.fill_threads)
-        progress(f"{backend}: {fill.scans} scans stored in {fill.seconds:.0f} s")
+        threads = sizes.fill_threads if backend == "postgresql" else 1  # SQLite: one writer
+        fill = fill_store(place, sizes.fill, sizes.fill_sample, threads)
+        progress(f"{backend}: {fill.scans} scans stored")
         uuids = stored_uuids(place)
         picker = random.Random(1)
         with serving(web, place, workers=0) as server:
@@ -621,7 +657,8 @@ def per(seconds: float, count: int) -> str:
 
 def load_table(results: dict[str, list[Load]], unit: str) -> str:
     headers = ["backend", "request", "clients", "n", "wall s", f"{unit}/s", "p50 ms", "p95 ms",
-               "p99 ms", "errors", "KB/resp", "CPU ms/req: server", "database", "client"]  # fmt: skip
+               "p99 ms", "errors", "KB/resp", "CPU ms/req: server", "database",
+               "client"]  # fmt: skip
     rows = []
     for backend, loads in results.items():
         for load in loads:
@@ -648,15 +685,24 @@ def batch_table(results: dict[str, list[Batch]]) -> str:
                          f"{pct(b.turnaround, 95):.2f}", f"{pct(b.scan_time, 50):.2f}",
                          f"{pct(b.scan_time, 95):.2f}", b.failed, b.unreadable,
                          f"{b.cpu.server / b.scans:.2f}",
-                         per(b.cpu.database, b.scans) if backend == "postgresql" else "-"])  # fmt: skip
+                         per(b.cpu.database, b.scans) if backend == "postgresql" else "-",
+                         ])  # fmt: skip
     return table(headers, rows)
 
 
 def fill_table(results: dict[str, Fill]) -> str:
-    rows = [[backend, f.scans, f.threads, f"{f.seconds:.1f}", f"{f.scans / f.seconds:.0f}",
-             f"{f.seconds / f.scans * 1000:.1f}", f.size]
-            for backend, f in results.items()]  # fmt: skip
-    headers = ["backend", "scans", "threads", "wall s", "scans/s", "ms/scan (wall)", "db size"]
+    rows = []
+    for backend, f in results.items():
+        sample = len(f.calls["complete"])
+        per_call = [f"{pct(f.calls[name], 50) * 1000:.1f} / {pct(f.calls[name], 95) * 1000:.1f}"
+                    for name in ("submit", "claim", "complete")]  # fmt: skip
+        batched = f.scans - sample
+        rate = f"{batched / f.batched_seconds:.0f}" if f.batched_seconds else "-"
+        rows.append([backend, *per_call, sample, batched, f.threads, f"{f.batched_seconds:.1f}",
+                     rate, f.size])  # fmt: skip
+    headers = ["backend", "submit p50/p95 ms", "claim p50/p95 ms", "complete p50/p95 ms",
+               "timed scans", "batched scans", "threads", "batched wall s", "batched scans/s",
+               "db size"]  # fmt: skip
     return table(headers, rows)
 
 
@@ -694,8 +740,8 @@ def report(results: Results, sizes: Sizes, load: tuple[float, float], args: str)
          f"or {sizes.submit_limit} per level)", load_table(results.submissions, "submissions")),
         (f"End to end: serve --workers K, a batch of {batch} scans ({', '.join(PAGES)}) "
          "submitted at once", batch_table(results.batches)),
-        ("Filling the store through Store.submit/claim/complete (no browser)",
-         fill_table(results.fills)),
+        (f"Filling the store (no browser): {sizes.fill_sample} scans one Store call at a time, "
+         f"the rest {FILL_BATCH} per transaction", fill_table(results.fills)),
         (f"Reads with {sizes.fill} stored scans (serve --workers 0)",
          load_table(results.reads, "requests")),
     ]  # fmt: skip
