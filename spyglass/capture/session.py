@@ -190,10 +190,14 @@ class ScanSession:
         page = await context.new_page()
         self._main_page = page
         context.on("page", self._on_new_page)
+        page.on("dialog", self._on_dialog)
+        page.on("download", self._on_download)
+        page.on("crash", self._on_crash)
         cdp = await context.new_cdp_session(page)
         tree = await cdp.send("Page.getFrameTree")
         self.recorder.main_frame_id = tree["frameTree"]["frame"]["id"]
         self.recorder.attach(cdp, main=True)
+        # Independent set-up calls go out together; all are done before the navigation.
         await asyncio.gather(
             cdp.send(
                 "Network.enable",
@@ -205,12 +209,8 @@ class ScanSession:
             cdp.send("Page.enable"),
             cdp.send("Runtime.enable"),
             cdp.send("Log.enable"),
+            page.clock.install() if self.options.javascript else _nothing(),
         )
-        page.on("dialog", self._on_dialog)
-        page.on("download", self._on_download)
-        page.on("crash", self._on_crash)
-        if self.options.javascript:
-            await page.clock.install()
 
         await self._navigate(page)
         settle_deadline = self.start + self.options.timeout * SETTLE_SHARE
