@@ -11,6 +11,7 @@ import os
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import quote
 from uuid import uuid4
 
@@ -22,6 +23,7 @@ from spyglass.analyze.report import build_report
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import RawCapture, Report, TaskInfo
 from spyglass.settings import Settings
+from spyglass.store import Store
 from tests.testweb import TestWeb
 
 # The test web lives in 127.0.0.0/25 and on ::1; internal.test (127.0.0.200) stands for an
@@ -126,3 +128,12 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
         with engine.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture
+def store(tmp_path: Path, database_url: str | None) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "data", database_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web as aioweb
@@ -17,13 +16,6 @@ from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.worker import Worker
 from tests.testweb import TestWeb
-
-
-@pytest.fixture
-def store(tmp_path: Path, database_url: str | None) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "data", database_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

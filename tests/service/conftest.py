@@ -13,7 +13,6 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,15 +88,6 @@ def settings() -> Settings:
         rate_limit_minute=1000,
         rate_limit_day=10000,
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path, database_url: str | None) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "data", database_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture

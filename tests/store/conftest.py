@@ -8,27 +8,14 @@ skips: an unreachable PostgreSQL is a failure, in CI and everywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from spyglass.analyze.report import build_report
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, TaskInfo
 from spyglass.store import Store
 from tests.analyze.captures import redirect_chain_news
 from tests.conftest import sha256, tiny_png
-
-
-@pytest.fixture
-def store(tmp_path: Path, database_url: str | None) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "data", database_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 class Clock:
