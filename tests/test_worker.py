@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web as aioweb
 
 from spyglass.capture.browser import BrowserPool
-from spyglass.models import ScanRequest, ScanStatus
+from spyglass.models import ScanRecord, ScanRequest, ScanStatus
 from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.worker import Worker
@@ -38,28 +38,36 @@ async def hook() -> AsyncIterator[tuple[str, list[dict]]]:
     await runner.cleanup()
 
 
+async def scan_one(
+    settings: Settings, pool: BrowserPool, store: Store, request: ScanRequest, owner: str | None
+) -> ScanRecord:
+    """Submit ``request``, let one worker take and process it; the scan's record afterwards."""
+    record, _ = await asyncio.to_thread(store.submit, request, owner=owner)
+    worker = Worker(settings, store, pool)
+    job = await asyncio.to_thread(store.claim, worker.id, 60)
+    assert job is not None and job.scan_uuid == record.uuid
+    await worker.process(job)
+    scan = await asyncio.to_thread(store.get_scan, record.uuid)
+    assert scan is not None
+    return scan
+
+
 async def test_job_is_scanned_stored_and_announced(
     settings: Settings, pool: BrowserPool, store: Store, web: TestWeb, hook: tuple[str, list[dict]]
 ) -> None:
     url, received = hook
     request = ScanRequest(url=web.url("plain.test"), webhook_url=url, tags=("worker",))
-    record, _ = await asyncio.to_thread(store.submit, request, owner="k1")
-    worker = Worker(settings, store, pool)
-    job = await asyncio.to_thread(store.claim, worker.id, 60)
-    assert job is not None
-    await worker.process(job)
-
-    scan = store.get_scan(record.uuid)
-    assert scan is not None and scan.status is ScanStatus.DONE
+    scan = await scan_one(settings, pool, store, request, owner="k1")
+    assert scan.status is ScanStatus.DONE
     assert scan.screenshot_sha256 and store.blobs.has(scan.screenshot_sha256)
     assert scan.dom_sha256 and b"Plain page" in (store.blobs.get(scan.dom_sha256) or b"")
     har = json.loads(store.blobs.get(scan.har_sha256 or "") or b"{}")
     assert har["log"]["entries"]
-    report = store.get_report(record.uuid)
-    assert report is not None and report["task"]["uuid"] == record.uuid
+    report = store.get_report(scan.uuid)
+    assert report is not None and report["task"]["uuid"] == scan.uuid
     assert report["task"]["tags"] == ["worker"] and report["task"]["source"] == "k1"
-    assert [body["uuid"] for body in received] == [record.uuid]
-    assert received[0]["api"].endswith(f"/api/v1/result/{record.uuid}/")
+    assert [body["uuid"] for body in received] == [scan.uuid]
+    assert received[0]["api"].endswith(f"/api/v1/result/{scan.uuid}/")
 
 
 async def test_webhook_into_a_closed_range_is_not_called(
@@ -67,12 +75,8 @@ async def test_webhook_into_a_closed_range_is_not_called(
 ) -> None:
     internal = web.url("internal.test", "/hook")  # 127.0.0.200: outside the opened ranges
     request = ScanRequest(url=web.url("plain.test"), webhook_url=internal)
-    record, _ = await asyncio.to_thread(store.submit, request, owner=None)
-    worker = Worker(settings, store, pool)
-    job = await asyncio.to_thread(store.claim, worker.id, 60)
-    assert job is not None
-    await worker.process(job)
-    assert store.get_scan(record.uuid).status is ScanStatus.DONE  # type: ignore[union-attr]
+    scan = await scan_one(settings, pool, store, request, owner=None)
+    assert scan.status is ScanStatus.DONE
     assert web.hits_for("internal.test") == []
 
 
@@ -80,14 +84,8 @@ async def test_target_refused_at_scan_time_fails_without_retry(
     settings: Settings, pool: BrowserPool, store: Store, web: TestWeb
 ) -> None:
     # Accepted earlier (say the name resolved elsewhere then); now it points into a closed range.
-    request = ScanRequest(url=web.url("internal.test"))
-    record, _ = await asyncio.to_thread(store.submit, request, owner=None)
-    worker = Worker(settings, store, pool)
-    job = await asyncio.to_thread(store.claim, worker.id, 60)
-    assert job is not None
-    await worker.process(job)
-    scan = store.get_scan(record.uuid)
-    assert scan is not None and scan.status is ScanStatus.FAILED
+    scan = await scan_one(settings, pool, store, ScanRequest(url=web.url("internal.test")), None)
+    assert scan.status is ScanStatus.FAILED
     assert scan.failure_reason == "blocked_address"
-    assert await asyncio.to_thread(store.claim, worker.id, 60) is None
+    assert await asyncio.to_thread(store.claim, "another-worker", 60) is None  # no retry
     assert web.hits_for("internal.test") == []
