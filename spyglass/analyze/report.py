@@ -9,6 +9,9 @@ Composes the small analyzers; adds nothing of its own but the document's layout:
   ``popups``, ``downloads``, ``navigations`` and ``blocked``.
 - ``meta.processors.download`` lists downloads (XSOAR reads ``data[0]``); ``verdicts`` is a
   neutral placeholder until the verdict engines exist.
+- AS and country of the addresses (``page.asnname``, ``response.asn``/``geoip``, ``lists``,
+  ``meta.processors.asn``/``geoip``/``enrich``) are filled last by ``enrich_report``, from data
+  shipped with a package (see ``enrich.py``).
 
 Pure: same capture and task in, same report out; nothing is read from the clock or the network.
 """
@@ -21,6 +24,7 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from spyglass.analyze.domains import apex_domain, host_of
+from spyglass.analyze.enrich import enrich_report
 from spyglass.analyze.forms import analyze_forms
 from spyglass.analyze.links import extract_links
 from spyglass.analyze.lists import build_lists
@@ -41,7 +45,7 @@ def build_report(capture: RawCapture, task: TaskInfo) -> Report:
     document_url = capture.final_url or page.url
     links = extract_links(capture.dom, document_url)
     redirects = redirect_chain(capture.transactions, capture.navigations, capture.url)
-    return Report(
+    report = Report(
         task=build_task(capture, task),
         page=page,
         data=build_data(capture, links, redirects, primary.request_id if primary else None),
@@ -57,6 +61,7 @@ def build_report(capture: RawCapture, task: TaskInfo) -> Report:
         failure=capture.failure,
         incomplete=list(capture.incomplete),
     )
+    return enrich_report(report)
 
 
 def build_task(capture: RawCapture, task: TaskInfo) -> dict[str, Any]:
@@ -137,7 +142,7 @@ def console_entry(message: ConsoleMessage) -> dict[str, Any]:
 
 
 def build_meta(capture: RawCapture) -> dict[str, Any]:
-    """``meta.processors``; only ``download`` is known without enrichment."""
+    """``meta.processors``; only ``download`` is known without enrichment (``enrich_report``)."""
     downloads = [
         {
             "sha256": d.sha256,
