@@ -8,12 +8,18 @@ Exit codes: 0 scanned (possibly partial: the report says what is missing), 1 une
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import json
+import os
+import signal
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from spyglass.analyze.har import build_har
 from spyglass.analyze.render import render_text
@@ -131,10 +137,7 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
               help="Scan workers in this process (0: API and pages only).")  # fmt: skip
 def serve(host: str, port: int, workers: int) -> None:
     """Run the API, the web pages and scan workers in one process (SQLite by default)."""
-    import functools
-    import os
-
-    import uvicorn
+    import uvicorn  # only the server needs it
 
     from spyglass.service.app import create_app
     from spyglass.store import Store
@@ -191,9 +194,7 @@ def keys_create(name: str) -> None:
     click.echo(secret)
 
 
-async def _until_signalled(run) -> None:  # type: ignore[no-untyped-def]
-    import signal
-
+async def _until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -227,14 +228,10 @@ def write_outputs(folder: Path, capture: RawCapture, report: Report) -> None:
         (folder / "screenshot.png").write_bytes(capture.screenshot)
 
 
-def _progress(message: str):  # type: ignore[no-untyped-def]
+def _progress(message: str) -> contextlib.AbstractContextManager[object]:
     """A spinner on a terminal; nothing when stderr is piped or captured."""
-    import contextlib
-
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
-    from rich.console import Console
-
     return Console(stderr=True).status(message)
 
 
