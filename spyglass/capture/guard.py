@@ -7,8 +7,8 @@ Three decisions live here, each a small function or value object:
   link-local, multicast, reserved...) unless an allowed CIDR opens it;
 * ``Resolver`` turns a hostname into addresses, honouring per-scan pins (curl's ``--resolve``).
 
-``proxy.GuardProxy`` applies them to every connection the browser opens; ``preflight`` applies them
-to the target so a scan of a closed address fails before a browser is involved.
+``proxy.GuardProxy`` applies them to every connection the browser opens; ``check_target``
+applies them to the target so a scan of a closed address fails before a browser is involved.
 """
 
 from __future__ import annotations
