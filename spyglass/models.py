@@ -240,6 +240,12 @@ class RawCapture(BaseModel):
     screenshot_sha256: str | None = None
     screenshot_kind: Literal["full_page", "viewport"] | None = None
     favicon: Favicon | None = None
+    # TLS origin ("https://news.test:8443") -> its certificate chain as base64 DER, leaf first,
+    # from DevTools' Network.getCertificate while the connection was known to the browser.
+    certificates: dict[str, list[str]] = Field(default_factory=dict)
+    # Wappalyzer "js" property chains ("jQuery.fn.jquery") -> the value the page held, as text
+    # ("" for an object that exists). Read once the page settled; only chains that exist.
+    js_properties: dict[str, str] = Field(default_factory=dict)
     resolved: dict[str, str] = Field(default_factory=dict)  # host -> address connected to
     blocked: list[BlockedConnection] = Field(default_factory=list)
     failure: Failure | None = None
@@ -327,8 +333,49 @@ class Page(_ReportModel):
 class Certificate(_ReportModel):
     subject_name: str
     issuer: str | None = None
-    valid_from: int | None = None
+    valid_from: int | None = None  # epoch seconds, as urlscan writes them
     valid_to: int | None = None
+    # From the DER certificate; None when the browser gave no certificate for the origin.
+    serial: str | None = None  # hex, upper case, as browsers show it
+    sha256: str | None = None  # fingerprint of the DER, lower-case hex
+    san_list: list[str] = Field(default_factory=list)
+    valid_days: int | None = None
+    age_days: int | None = None  # at scan time
+    young: bool = False  # issued less than 7 days before the scan
+    hosts: list[str] = Field(default_factory=list)  # hosts of the scan that presented it
+
+
+class Technology(_ReportModel):
+    """One technology the page uses, from Wappalyzer-format fingerprints."""
+
+    name: str
+    version: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    confidence: int = 100
+    website: str | None = None
+    icon: str | None = None
+    evidence: list[str] = Field(default_factory=list)  # "scriptSrc: /js/jquery-3.7.1.min.js"
+
+
+class Identifier(_ReportModel):
+    """A pivot value and what it is: ``Identifier(kind="recaptcha", value="6Lc...")``."""
+
+    kind: str
+    value: str
+    where: str | None = None  # the host, URL or element it came from
+
+
+class Pivots(_ReportModel):
+    """Identifiers that tie pages of one kit or one operator together (see ``pivots.py``)."""
+
+    structure_hash: str | None = None
+    screenshot_phash: str | None = None  # 64-bit perceptual hash, hex
+    favicon_sha256: str | None = None
+    favicon_mmh3: int | None = None  # Shodan's http.favicon.hash
+    hhhash: list[Identifier] = Field(default_factory=list)  # kind="hhhash", where=host
+    captcha: list[Identifier] = Field(default_factory=list)  # recaptcha | hcaptcha | turnstile
+    analytics: list[Identifier] = Field(default_factory=list)  # ga | gtag | gtm | fbpixel ...
+    cookie_names: list[str] = Field(default_factory=list)
 
 
 class Lists(_ReportModel):
@@ -365,6 +412,8 @@ class Report(_ReportModel):
     submitter: dict[str, Any] = Field(default_factory=dict)
     scanner: dict[str, Any] = Field(default_factory=dict)
     forms: list[Form] = Field(default_factory=list)
+    technologies: list[Technology] = Field(default_factory=list)
+    pivots: Pivots = Field(default_factory=Pivots)
     text: str = ""
     redirects: list[Redirect] = Field(default_factory=list)
     failure: Failure | None = None

@@ -9,9 +9,9 @@ Composes the small analyzers; adds nothing of its own but the document's layout:
   ``popups``, ``downloads``, ``navigations`` and ``blocked``.
 - ``meta.processors.download`` lists downloads (XSOAR reads ``data[0]``); ``verdicts`` is a
   neutral placeholder until the verdict engines exist.
-- AS and country of the addresses (``page.asnname``, ``response.asn``/``geoip``, ``lists``,
-  ``meta.processors.asn``/``geoip``/``enrich``) are filled last by ``enrich_report``, from data
-  shipped with a package (see ``enrich.py``).
+- Enrichment comes last, each enricher writing its own ``meta.processors`` entry (data source,
+  version): AS and country of the addresses (``enrich.py``), technologies (``tech.py``) and
+  pivots such as the DOM structure hash and favicon hashes (``pivots.py``). All offline.
 
 Pure: same capture and task in, same report out; nothing is read from the clock or the network.
 """
@@ -29,9 +29,11 @@ from spyglass.analyze.forms import analyze_forms
 from spyglass.analyze.links import extract_links
 from spyglass.analyze.lists import build_lists
 from spyglass.analyze.page import build_page, primary_transaction
+from spyglass.analyze.pivots import add_pivots
 from spyglass.analyze.redirects import redirect_chain, redirect_label
 from spyglass.analyze.requests import build_requests
 from spyglass.analyze.stats import build_stats
+from spyglass.analyze.tech import add_technologies
 from spyglass.analyze.text import normalize_text, text_from_dom
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.models import ConsoleMessage, Link, RawCapture, Redirect, Report, TaskInfo
@@ -61,7 +63,10 @@ def build_report(capture: RawCapture, task: TaskInfo) -> Report:
         failure=capture.failure,
         incomplete=list(capture.incomplete),
     )
-    return enrich_report(report)
+    enrich_report(report)
+    add_technologies(report, capture)
+    add_pivots(report, capture)
+    return report
 
 
 def build_task(capture: RawCapture, task: TaskInfo) -> dict[str, Any]:
