@@ -25,6 +25,11 @@ ADDRESSES: dict[str, str] = {
     "popup.test": "127.0.0.15",
     "blocked.test": "127.0.0.16",
     "plain.test": "127.0.0.17",
+    # Real, fingerprintable libraries and CMS markup (technology detection).
+    "shop.test": "127.0.0.18",
+    # Two copies of one phishing kit, text changed (look-alike pivots).
+    "kit-a.test": "127.0.0.19",
+    "kit-b.test": "127.0.0.20",
     # Presents a certificate from an untrusted CA; see certs.py.
     "badtls.test": "127.0.0.66",
     "internal.test": INTERNAL_ADDRESS,

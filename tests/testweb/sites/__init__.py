@@ -1,7 +1,18 @@
 """Every site's handlers, merged into the one table the server dispatches on."""
 
 from tests.testweb.routes import Routes
-from tests.testweb.sites import app, guard, hostile, links, news, phishing, plain, redirects
+from tests.testweb.sites import (
+    app,
+    guard,
+    hostile,
+    kits,
+    links,
+    news,
+    phishing,
+    plain,
+    redirects,
+    shop,
+)
 
 ROUTES = Routes.merge(
     news.routes,
@@ -12,4 +23,6 @@ ROUTES = Routes.merge(
     hostile.routes,
     guard.routes,
     plain.routes,
+    shop.routes,
+    kits.routes,
 )
