@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from spyglass.analyze.enrich import IPData
 from spyglass.analyze.har import build_har
 from spyglass.analyze.render import render_text
 from spyglass.analyze.report import build_report
@@ -106,6 +107,7 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
             resolve=parse_pins(pins),
             allow_networks=parse_networks(networks),
         )
+        ip_data = IPData.from_settings(settings)  # an unreadable SPYGLASS_MMDB fails before a scan
         capture = asyncio.run(_scan(url, options, settings))
     except SpyglassError as e:
         click.echo(f"spyglass: {e.format_message()}", err=True)
@@ -122,7 +124,7 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
         source="cli",
         scanner_country=settings.scanner_country,
     )
-    report = build_report(capture, task)
+    report = build_report(capture, task, ip_data)
     if out is not None:
         write_outputs(out, capture, report)
     click.echo(json.dumps(report.to_json_dict(), indent=2) if as_json else render_text(report))
@@ -146,12 +148,16 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = _settings_or_exit()
     if "SPYGLASS_PUBLIC_URL" not in os.environ:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+    ip_data = _ip_data_or_exit(settings)  # one per process: the API's and the workers'
     store = Store.open(settings.data_dir, settings.database_url)
     try:
         app = create_app(
             settings,
             store,
-            lifespan_tasks=[functools.partial(run_workers, settings, store, workers)],
+            lifespan_tasks=[
+                functools.partial(run_workers, settings, store, workers, ip_data=ip_data)
+            ],
+            ip_data=ip_data,
         )
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
@@ -166,9 +172,12 @@ def worker(workers: int) -> None:
     from spyglass.worker import run_workers
 
     settings = _settings_or_exit()
+    ip_data = _ip_data_or_exit(settings)
     store = Store.open(settings.data_dir, settings.database_url)
     try:
-        asyncio.run(_until_signalled(lambda stop: run_workers(settings, store, workers, stop)))
+        asyncio.run(
+            _until_signalled(lambda stop: run_workers(settings, store, workers, stop, ip_data))
+        )
     finally:
         store.close()
 
@@ -205,6 +214,14 @@ async def _until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> N
 def _settings_or_exit() -> Settings:
     try:
         return Settings.from_env()
+    except SpyglassError as e:
+        click.echo(f"spyglass: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+
+
+def _ip_data_or_exit(settings: Settings) -> IPData:
+    try:
+        return IPData.from_settings(settings)
     except SpyglassError as e:
         click.echo(f"spyglass: {e.format_message()}", err=True)
         sys.exit(e.exit_code)

@@ -116,6 +116,10 @@ class Transaction(BaseModel):
     status: int | None = None
     status_text: str | None = None
     response_headers: dict[str, str] = Field(default_factory=dict)
+    # Response header names in the order the server sent them, duplicates kept, from the raw
+    # HTTP/1.x header text. None when the browser had no raw text (HTTP/2, QUIC, cache): its
+    # ``response_headers`` are then in its own (sorted) order, not the server's.
+    response_header_names: list[str] | None = None
     mime_type: str | None = None
     remote_ip: str | None = None
     remote_port: int | None = None
@@ -241,7 +245,8 @@ class RawCapture(BaseModel):
     screenshot_kind: Literal["full_page", "viewport"] | None = None
     favicon: Favicon | None = None
     # TLS origin ("https://news.test:8443") -> its certificate chain as base64 DER, leaf first,
-    # from DevTools' Network.getCertificate while the connection was known to the browser.
+    # from DevTools' Network.getCertificate while the connection was known to the browser (a
+    # certificate error page's chain from the Security domain: no response carries it).
     certificates: dict[str, list[str]] = Field(default_factory=dict)
     # Wappalyzer "js" property chains ("jQuery.fn.jquery") -> the value the page held, as text
     # ("" for an object that exists). Read once the page settled; only chains that exist.
@@ -331,6 +336,8 @@ class Page(_ReportModel):
 
 
 class Certificate(_ReportModel):
+    """One of ``lists.certificates``: urlscan's four keys, then what the DER adds (``certs.py``)."""
+
     subject_name: str
     issuer: str | None = None
     valid_from: int | None = None  # epoch seconds, as urlscan writes them
@@ -439,6 +446,9 @@ class ScanRequest(BaseModel):
     method: Literal["api", "manual", "automatic", "cli"] = "api"
     country: str | None = None  # requested scanner country (recorded; we scan from here)
     webhook_url: str | None = None
+    # Where the submitter is (ISO 3166-1 alpha-2, from the client's address; None when unknown,
+    # loopback or private): the report's ``submitter.country``.
+    submitter_country: str | None = None
 
 
 class ScanStatus(StrEnum):

@@ -43,6 +43,9 @@ class Settings(BaseModel):
     # instead of eating the worker's memory for many.
     renderer_heap_mb: int = 1024
     scanner_country: str | None = None
+    # The user's MaxMind-format databases (GeoLite2/GeoIP2 ASN, Country, City; ip-location-db
+    # mmdb), first that knows wins, before the data shipped with Spyglass (analyze/enrich.py).
+    mmdb: tuple[Path, ...] = ()
 
     # ---- service (spyglass serve / worker)
     # None: SQLite at <data_dir>/spyglass.db. At scale: postgresql+psycopg://user@host/db
@@ -82,6 +85,9 @@ class Settings(BaseModel):
             values["trusted_spki"] = tuple(_split(env["SPYGLASS_TRUSTED_SPKI"]))
         if env.get("SPYGLASS_SCANNER_COUNTRY"):
             values["scanner_country"] = env["SPYGLASS_SCANNER_COUNTRY"]
+        if env.get("SPYGLASS_MMDB"):
+            paths = env["SPYGLASS_MMDB"].split(os.pathsep)
+            values["mmdb"] = tuple(Path(part.strip()) for part in paths if part.strip())
         if env.get("SPYGLASS_DATABASE_URL"):
             values["database_url"] = env["SPYGLASS_DATABASE_URL"]
         if env.get("SPYGLASS_PUBLIC_URL"):

@@ -16,8 +16,9 @@ import json
 import logging
 import uuid as uuidlib
 
+from spyglass.analyze.enrich import IPData
 from spyglass.analyze.har import build_har
-from spyglass.analyze.report import build_report
+from spyglass.analyze.report import build_report, preload
 from spyglass.capture.browser import BrowserPool
 from spyglass.errors import GuardError, InputError, SpyglassError
 from spyglass.models import ClaimedJob, RawCapture, TaskInfo
@@ -32,11 +33,17 @@ IDLE_POLL = 0.5  # seconds between claims while the queue is empty
 
 class Worker:
     def __init__(
-        self, settings: Settings, store: Store, pool: BrowserPool, name: str | None = None
+        self,
+        settings: Settings,
+        store: Store,
+        pool: BrowserPool,
+        name: str | None = None,
+        ip_data: IPData | None = None,
     ):
         self.settings = settings
         self.store = store
         self.pool = pool
+        self.ip_data = ip_data  # None: the shipped AS/country data only
         self.id = name or f"worker-{uuidlib.uuid4().hex[:8]}"
         self.done = 0
 
@@ -101,10 +108,11 @@ class Worker:
             method=request.method,
             source=job.owner or "anonymous",
             tags=list(request.tags),
+            submitter_country=request.submitter_country,
             scanner_country=self.settings.scanner_country,
             base_url=self.settings.public_url,
         )
-        report = build_report(capture, task).to_json_dict()
+        report = build_report(capture, task, self.ip_data).to_json_dict()
         dom_sha = None
         if capture.dom is not None:
             dom_sha = self.store.blobs.put(capture.dom.encode("utf-8"))
@@ -114,13 +122,20 @@ class Worker:
 
 
 async def run_workers(
-    settings: Settings, store: Store, count: int, stop: asyncio.Event | None = None
+    settings: Settings,
+    store: Store,
+    count: int,
+    stop: asyncio.Event | None = None,
+    ip_data: IPData | None = None,
 ) -> None:
     """``count`` workers sharing one browser (one context each) until ``stop`` is set or the
-    task is cancelled (a cancelled scan's lease runs out and another worker resumes it)."""
+    task is cancelled (a cancelled scan's lease runs out and another worker resumes it).
+    ``ip_data``: the process's, or made here from ``settings`` (``SPYGLASS_MMDB``)."""
     if count <= 0:
         return
     stop = stop or asyncio.Event()
+    ip_data = ip_data if ip_data is not None else IPData.from_settings(settings)
+    await asyncio.to_thread(preload, ip_data)
     async with BrowserPool(settings) as pool:
-        workers = [Worker(settings, store, pool) for _ in range(count)]
+        workers = [Worker(settings, store, pool, ip_data=ip_data) for _ in range(count)]
         await asyncio.gather(*(w.run(stop) for w in workers))

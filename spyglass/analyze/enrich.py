@@ -1,37 +1,66 @@
-"""IP address -> autonomous system and country, offline, and the report fields they fill.
+"""IP address -> autonomous system and place, offline, and the report fields they fill.
 
-The data is the one shipped inside the ``geoip2fast`` wheel (``geoip2fast-asn-ipv6.dat.gz``:
-MaxMind GeoLite2 Country + ASN, IPv4 and IPv6, built 2024-06-18 for geoip2fast 1.2.2). It gives
-the AS *name* (``CLOUDFLARENET``), the AS network and the country, but **not the AS number**:
-geoip2fast drops the number when it builds its file. So ``IPInfo.asn`` is always None here,
-``page.asn``, ``lists.asns`` and ``response.asn.asn`` stay empty rather than being guessed from
-names. urlscan's ``registrar`` and ``date`` (RIR allocation) and the city-level ``geoip`` keys
-are not in the data either and are written as null.
+Where the answers come from, first that knows wins, field by field:
+
+1. The user's MaxMind-format databases (``SPYGLASS_MMDB``, read with ``maxminddb``): GeoLite2 /
+   GeoIP2 ASN and ISP (AS number, organisation, network), Country and City (country, and for
+   City the city, region, time zone, coordinates and metro code), and ip-location-db's mmdb
+   files (``country_code``, ``city``, ``latitude``... records). The type is told by the
+   database's metadata; records are read by their keys, so an unnamed type still works.
+2. The data shipped with Spyglass (``IPData()`` with no paths uses only these):
+
+   * AS numbers from ``spyglass/data/asn`` (``asndata.py``: npm ``@ip-location-db/asn``,
+     RouteViews + NRO + DB-IP, CC BY 4.0);
+   * AS names, AS networks and countries from the file in the ``geoip2fast`` wheel (MaxMind
+     GeoLite2 Country + ASN of 2024-06-18): urlscan writes GeoLite2's AS names
+     (``CLOUDFLARENET``), so the AS name is GeoLite2's when it has one, else the organisation
+     name of the AS-number data (``Cloudflare, Inc.``).
+
+   The two shipped files are of different dates and sources, so the number and the name can
+   disagree for an address that changed hands in between; a user ASN database answers both
+   from one record.
+
+urlscan's ``registrar`` and ``date`` (RIR allocation) are in none of these and are null; the
+city-level ``geoip`` keys are null without a user City database.
 
 Addresses that are not routed on the internet (loopback, private, link-local, multicast,
 documentation, reserved...) are labelled from ``ipaddress`` instead of looked up:
-``lookup("10.0.0.1")`` gives ``name="private"`` and no country.
+``IPData().lookup("10.0.0.1")`` gives ``name="private"`` and no country.
 
-The data file is read once per process, lazily, on the first public address (about 0.6 s and
-~150 MB of memory); a report without public addresses never loads it. Lookups after that are
-microseconds. Nothing here touches the network.
+Costs: the AS-number file loads once per process on first use (~0.15 s, ~15 MB); the
+geoip2fast file too (~0.6 s, ~150 MB); user databases are memory-mapped when ``IPData`` is
+made (at start by the worker and the CLI). A report without public addresses loads nothing;
+lookups are microseconds. Nothing here touches the network.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import version
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from spyglass.analyze import asndata
 from spyglass.analyze.ips import bare_ip
 from spyglass.analyze.lists import unique
+from spyglass.errors import InvalidOption
 from spyglass.models import Report
 
-PACKAGE = "geoip2fast"
-DATA_FILE = "geoip2fast-asn-ipv6.dat.gz"
-DATA_LICENSE = "GeoLite2 data by MaxMind (attribution required, see NOTICE); geoip2fast: MIT"
+if TYPE_CHECKING:
+    from spyglass.settings import Settings
+
+GEOIP2FAST = "geoip2fast"
+GEOIP2FAST_FILE = "geoip2fast-asn-ipv6.dat.gz"
+GEOIP2FAST_LICENSE = (
+    "GeoLite2 data by MaxMind (CC BY-SA 4.0 and the GeoLite2 EULA; see NOTICE); geoip2fast: MIT"
+)
+ASN_LICENSE = "CC BY 4.0: RouteViews, NRO, DB-IP (IP Geolocation by DB-IP, https://db-ip.com)"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -40,10 +69,11 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 class IPInfo:
     """What is known about one address.
 
-    ``asn`` is the AS number without ``AS`` (``"13335"``); None when the data has no number
-    (always, with geoip2fast's data). ``name`` is the AS name, or a label such as ``"private"``
-    for an address that is not looked up (``special`` is then True). ``country`` is ISO 3166-1
-    alpha-2, upper case. ``route`` is the AS network containing the address.
+    ``asn`` is the AS number without ``AS`` (``"13335"``). ``name`` is the AS name, or a label
+    such as ``"private"`` for an address that is not looked up (``special`` is then True).
+    ``country`` is ISO 3166-1 alpha-2, upper case. ``route`` is the AS network containing the
+    address. ``region`` ... ``metro`` come from a user City database only; ``ll`` is
+    ``[latitude, longitude]``.
     """
 
     ip: str
@@ -53,33 +83,296 @@ class IPInfo:
     country_name: str | None = None
     route: str | None = None
     special: bool = False
+    region: str | None = None
+    city: str | None = None
+    timezone: str | None = None
+    ll: tuple[float, float] | None = None
+    metro: int | None = None
+
+
+# --------------------------------------------------------------------------- sources
 
 
 @dataclass(frozen=True)
-class _Database:
+class _Answer:
+    """One database's answer for one address; None where it does not say."""
+
+    asn: int | None = None
+    name: str | None = None
+    route: str | None = None
+    country: str | None = None
+    country_name: str | None = None
+    place: dict[str, Any] = field(default_factory=dict)  # region, city, timezone, ll, metro
+
+
+class UserDatabase:
+    """One MaxMind-format file of the user's (``SPYGLASS_MMDB``), memory-mapped."""
+
+    def __init__(self, path: str | Path) -> None:
+        import maxminddb
+
+        self.path = Path(path)
+        try:
+            self.reader = maxminddb.open_database(str(self.path))
+        except (OSError, ValueError, maxminddb.InvalidDatabaseError) as e:
+            raise InvalidOption(f"SPYGLASS_MMDB: cannot read {str(self.path)!r}: {e}") from e
+        metadata = self.reader.metadata()
+        self.database_type = str(metadata.database_type)
+        self.kind = database_kind(self.database_type)
+        if self.kind is None:
+            self.reader.close()
+            raise InvalidOption(
+                f"SPYGLASS_MMDB: {str(self.path)!r} is a {self.database_type!r} database; "
+                "Spyglass reads ASN, ISP, Country and City databases"
+            )
+        built = datetime.fromtimestamp(metadata.build_epoch, UTC)
+        self.source = {
+            "name": self.database_type,
+            "file": self.path.name,
+            "kind": self.kind,
+            "version": f"{metadata.binary_format_major_version}."
+            f"{metadata.binary_format_minor_version}",
+            "dataDate": built.date().isoformat(),
+            "license": "the database's own (user-supplied)",
+        }
+
+    def answer(self, address: Address) -> _Answer | None:
+        try:
+            record, prefix = self.reader.get_with_prefix_len(address)
+        except ValueError:  # an IPv6 address in an IPv4-only database
+            return None
+        if not isinstance(record, dict):
+            return None
+        return _read_record(record, address, prefix)
+
+
+def database_kind(database_type: str) -> str | None:
+    """What a database holds, from its metadata's type: ``city``, ``country``, ``asn``, or None
+    for a kind Spyglass cannot use; a type naming none of them is ``any`` (its records are read
+    by their keys anyway). ip-location-db's ``asn-country`` is a country database.
+
+    >>> types = ("GeoLite2-ASN", "DBIP-City-Lite", "asn-country", "GeoIP2-Anonymous-IP", "x")
+    >>> [database_kind(t) for t in types]
+    ['asn', 'city', 'country', None, 'any']
+    """
+    words = set(re.split(r"[^a-z0-9]+", database_type.lower()))
+    for kind, names in (
+        (None, {"anonymous", "domain", "connection", "enterprise", "density", "user"}),
+        ("city", {"city"}),
+        ("country", {"country"}),
+        ("asn", {"asn", "isp"}),
+    ):
+        if words & names:
+            return kind
+    return "any"
+
+
+def _read_record(record: dict[str, Any], address: Address, prefix: int) -> _Answer | None:
+    """MaxMind's keys (``country.iso_code``, ``city.names.en``, ``location.*``) or
+    ip-location-db's (``country_code``, ``city``, ``latitude``, ``state1``, ``timezone``)."""
+    number = record.get("autonomous_system_number")
+    asn = number if isinstance(number, int) and number > 0 else None
+    name = record.get("autonomous_system_organization") or None
+    country_block = record.get("country") or record.get("registered_country")
+    country = (
+        country_block.get("iso_code")
+        if isinstance(country_block, dict)
+        else record.get("country_code")
+    )
+    country = country.upper() if isinstance(country, str) and len(country) == 2 else None
+    country_name = _english(country_block) if isinstance(country_block, dict) else None
+    location = record.get("location") if isinstance(record.get("location"), dict) else record
+    latitude, longitude = location.get("latitude"), location.get("longitude")
+    subdivisions = record.get("subdivisions")
+    region = (
+        subdivisions[0].get("iso_code")
+        if isinstance(subdivisions, list) and subdivisions and isinstance(subdivisions[0], dict)
+        else record.get("state1")
+    )
+    city = record.get("city")
+    place = {
+        "region": region if isinstance(region, str) else None,
+        "city": _english(city) if isinstance(city, dict) else city,
+        "timezone": location.get("time_zone") or location.get("timezone"),
+        "ll": (float(latitude), float(longitude))
+        if isinstance(latitude, int | float) and isinstance(longitude, int | float)
+        else None,
+        "metro": location.get("metro_code"),
+    }
+    place = {key: value for key, value in place.items() if value not in (None, "")}
+    if asn is None and country is None and not place:
+        return None
+    route = str(ipaddress.ip_network(f"{address}/{prefix}", strict=False)) if asn else None
+    return _Answer(
+        asn=asn, name=name, route=route, country=country, country_name=country_name, place=place
+    )
+
+
+def _english(block: dict[str, Any]) -> str | None:
+    names = block.get("names")
+    return names.get("en") if isinstance(names, dict) else None
+
+
+@dataclass(frozen=True)
+class _GeoIP2Fast:
     geoip: Any  # geoip2fast.GeoIP2Fast
-    source: str  # e.g. "MAXMIND:GeoLite2-CountryASN-IPv4IPv6-en-20240618"
+    source: dict[str, Any]
+
+
+_loading = threading.Lock()
+
+
+def _geoip2fast() -> _GeoIP2Fast:
+    """The file in the geoip2fast wheel, loaded on first use and kept for the process (once,
+    even when the first reports are built in several threads at the same time)."""
+    with _loading:
+        return _load_geoip2fast()
 
 
 @cache
-def _database() -> _Database:
-    """The shipped data file, loaded on first use and kept for the life of the process."""
+def _load_geoip2fast() -> _GeoIP2Fast:
     from geoip2fast import GeoIP2Fast
 
-    geoip = GeoIP2Fast(verbose=False, geoip2fast_data_file=DATA_FILE)
-    return _Database(geoip=geoip, source=str(geoip.get_database_info()["source_info"]))
+    geoip = GeoIP2Fast(verbose=False, geoip2fast_data_file=GEOIP2FAST_FILE)
+    info = str(geoip.get_database_info()["source_info"])
+    stamp = re.search(r"(\d{4})(\d{2})(\d{2})$", info)
+    return _GeoIP2Fast(
+        geoip=geoip,
+        source={
+            "name": info,  # "MAXMIND:GeoLite2-CountryASN-IPv4IPv6-en-20240618"
+            "package": f"pypi:{GEOIP2FAST}",
+            "version": version(GEOIP2FAST),
+            "file": GEOIP2FAST_FILE,
+            "kind": "country, AS name",
+            "dataDate": "-".join(stamp.groups()) if stamp else None,
+            "license": GEOIP2FAST_LICENSE,
+        },
+    )
 
 
-def data_source() -> dict[str, Any]:
-    """``meta.processors.enrich.data``: where the answers come from (loads the data)."""
+def _geoip2fast_answer(address: Address) -> _Answer | None:
+    found = _geoip2fast().geoip.lookup(str(address))
+    code = found.country_code
+    country = code if len(code) == 2 and code != "--" else None
+    name, route = found.asn_name or None, found.asn_cidr or None
+    if route is not None and address not in ipaddress.ip_network(route, strict=False):
+        name, route = None, None  # geoip2fast's end-of-range check misses IPv4 in the v6 file
+    if country is None and name is None:
+        return None
+    return _Answer(
+        name=name,
+        route=route,
+        country=country,
+        country_name=found.country_name if country else None,
+    )
+
+
+def _asn_source() -> dict[str, Any]:
+    header = asndata.database().source()
     return {
-        "package": PACKAGE,
-        "version": version(PACKAGE),
-        "dataFile": DATA_FILE,
-        "dataSource": _database().source,
-        "license": DATA_LICENSE,
-        "asnNumbers": False,
+        "name": "ip-location-db asn (RouteViews + NRO + DB-IP)",
+        "package": header["package"],
+        "version": header["version"],
+        "file": f"spyglass/data/asn/{asndata.DATA_FILE}",
+        "kind": "AS number, AS organisation",
+        "dataDate": header["dataDate"],
+        "license": ASN_LICENSE,
     }
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+class IPData:
+    """Everything that answers "who is behind this address": the user's databases in the order
+    given, then the shipped data. Made once per process (``from_settings``); thread-safe.
+
+    >>> info = IPData().lookup("127.0.0.1")
+    >>> info.name, info.country, info.special
+    ('loopback', None, True)
+    >>> IPData().lookup("not an ip") is None
+    True
+    """
+
+    def __init__(self, mmdb: Iterable[str | Path] = ()) -> None:
+        self.user = [UserDatabase(path) for path in mmdb]
+
+    def load(self) -> None:
+        """Read the shipped data now; otherwise the first public address does (~0.5-2 s)."""
+        _geoip2fast()
+        asndata.database()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IPData:
+        """From ``Settings.mmdb`` (``SPYGLASS_MMDB``); an unreadable file raises
+        ``InvalidOption`` naming it."""
+        return cls(settings.mmdb)
+
+    def close(self) -> None:
+        for database in self.user:
+            database.reader.close()
+
+    def lookup(self, ip: str | None) -> IPInfo | None:
+        """AS and place of ``ip`` (bare or bracketed); None when ``ip`` is not an address or
+        no source knows anything of it."""
+        address = _parse(ip)
+        if address is None:
+            return None
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        text = str(address)
+        label = special_label(address)
+        if label is not None:
+            return IPInfo(ip=text, name=label, special=True)
+        answers = [a for db in self.user if (a := db.answer(address)) is not None]
+        by_asn = next((a for a in answers if a.asn is not None), None)
+        by_country = next((a for a in answers if a.country is not None), None)
+        bundled = None
+        if by_asn is None or by_asn.name is None or by_country is None:
+            bundled = _geoip2fast_answer(address)
+        if by_asn is not None:
+            asn, name, route = str(by_asn.asn), by_asn.name, by_asn.route
+        else:
+            shipped = asndata.database().lookup(address)
+            asn = str(shipped.number) if shipped else None
+            name = (bundled.name if bundled else None) or (shipped.name if shipped else None)
+            route = bundled.route if bundled and bundled.name else None
+        if name is None and bundled is not None:
+            name = bundled.name
+        place = by_country or (bundled if bundled and bundled.country else None)
+        if asn is None and name is None and place is None:
+            return None
+        if place is None:
+            return IPInfo(ip=text, asn=asn, name=name, route=route)
+        return IPInfo(
+            ip=text,
+            asn=asn,
+            name=name,
+            route=route,
+            country=place.country,
+            country_name=place.country_name or _country_name(place.country, bundled),
+            **place.place,
+        )
+
+    def sources(self, asn: bool = True, geo: bool = True) -> list[dict[str, Any]]:
+        """Where answers come from, first that knows wins (loads the shipped data): the
+        AS sources (``asn``), the place sources (``geo``), or both."""
+        picked = [
+            db.source
+            for db in self.user
+            if (asn and db.kind in ("asn", "any"))
+            or (geo and db.kind in ("city", "country", "any"))
+        ]
+        if asn:
+            picked.append(_asn_source())
+        picked.append(_geoip2fast().source)
+        return picked
+
+
+def _country_name(code: str | None, bundled: _Answer | None) -> str | None:
+    if bundled is not None and bundled.country == code:
+        return bundled.country_name
+    return None
 
 
 def special_label(address: Address) -> str | None:
@@ -88,6 +381,8 @@ def special_label(address: Address) -> str | None:
     >>> special_label(ipaddress.ip_address("::1")), special_label(ipaddress.ip_address("8.8.8.8"))
     ('loopback', None)
     """
+    if address.is_global and not (address.is_multicast or address.is_reserved):
+        return None  # the common case, answered with the fewest checks
     checks = (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -99,55 +394,26 @@ def special_label(address: Address) -> str | None:
     return next((label for label, hit in checks if hit), None)
 
 
-def lookup(ip: str | None) -> IPInfo | None:
-    """The AS name, network and country of ``ip`` (bare or bracketed); None when ``ip`` is not
-    an address or the data knows nothing of it.
-
-    >>> info = lookup("127.0.0.1")
-    >>> info.name, info.country, info.special
-    ('loopback', None, True)
-    >>> lookup("not an ip") is None
-    True
-    """
-    address = _parse(ip)
-    if address is None:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    text = str(address)
-    label = special_label(address)
-    if label is not None:
-        return IPInfo(ip=text, name=label, special=True)
-    found = _database().geoip.lookup(text)
-    country = (
-        found.country_code if len(found.country_code) == 2 and found.country_code != "--" else None
-    )
-    name, route = found.asn_name or None, found.asn_cidr or None
-    if route is not None and address not in ipaddress.ip_network(route, strict=False):
-        name, route = None, None  # geoip2fast's end-of-range check misses IPv4 in the v6 file
-    if country is None and name is None:
-        return None
-    return IPInfo(
-        ip=text,
-        name=name,
-        country=country,
-        country_name=found.country_name if country else None,
-        route=route,
-    )
+# --------------------------------------------------------------------------- the report
 
 
-def enrich_report(report: Report) -> Report:
+def enrich_report(report: Report, ip_data: IPData | None = None) -> Report:
     """Fill ``report`` in place from its own addresses, and return it.
 
     Sets ``page.asn`` (``"AS"`` + number), ``page.asnname``, ``page.country``; each
-    ``data.requests[].response.asn``/``.geoip`` in urlscan's shape; ``lists.asns`` (numbers
-    without ``AS``, one per IP) and ``lists.countries``; ``meta.processors.asn``, ``.geoip``
-    and ``.enrich`` (the data source). A report that contacted no address is left as it is.
+    ``data.requests[].response.asn``/``.geoip`` and ``stats.ipStats[].asn``/``.geoip`` in
+    urlscan's shape, the ``countries`` of every ``stats`` row, ``stats.uniqCountries``;
+    ``lists.asns`` (numbers without ``AS``, one per IP, so they may repeat) and
+    ``lists.countries``;
+    ``meta.processors.asn``, ``.geoip`` (each with its ``source`` list) and ``.enrich`` (all
+    sources). ``ip_data`` None: the shipped data only. A report that contacted no address is
+    left as it is.
     """
     addresses = unique([report.page.ip, *report.lists.ips, *_request_ips(report)])
     if not addresses:
         return report
-    infos = {ip: info for ip in addresses if (info := lookup(ip)) is not None}
+    data = _shipped() if ip_data is None else ip_data
+    infos = {ip: info for ip in addresses if (info := data.lookup(ip)) is not None}
     page = infos.get(report.page.ip or "")
     if page is not None:
         report.page.asn = f"AS{page.asn}" if page.asn else None
@@ -158,23 +424,34 @@ def enrich_report(report: Report) -> Report:
     listed = [infos[ip] for ip in report.lists.ips if ip in infos]
     report.lists.asns = [info.asn for info in listed if info.asn]
     report.lists.countries = unique(info.country for info in listed)
+    _enrich_stats(report.stats, infos)
+    if "uniqCountries" in report.stats:
+        report.stats["uniqCountries"] = len(report.lists.countries)
+    looked_up = any(not info.special for info in infos.values())
     processors = report.meta.setdefault("processors", {})
     processors["asn"] = {"state": "done", "data": [asn_block(i) for i in infos.values()]}
     processors["geoip"] = {
         "state": "done",
         "data": [{"ip": i.ip, "geoip": geoip_block(i)} for i in infos.values() if i.country],
     }
-    if any(not info.special for info in infos.values()):
-        processors["enrich"] = {"state": "done", "data": data_source()}
+    if looked_up:
+        processors["asn"]["source"] = data.sources(geo=False)
+        processors["geoip"]["source"] = data.sources(asn=False)
+        processors["enrich"] = {"state": "done", "data": {"sources": data.sources()}}
     return report
+
+
+@cache
+def _shipped() -> IPData:
+    return IPData()
 
 
 def asn_block(info: IPInfo) -> dict[str, Any]:
     """urlscan's ``asn`` object; ``registrar`` and ``date`` are not in the data.
 
-    >>> block = asn_block(IPInfo(ip="1.1.1.1", name="CLOUDFLARENET", country="AU"))
+    >>> block = asn_block(IPInfo(ip="1.1.1.1", asn="13335", name="CLOUDFLARENET", country="AU"))
     >>> block["asn"], block["description"], block["registrar"]
-    (None, 'CLOUDFLARENET, AU', None)
+    ('13335', 'CLOUDFLARENET, AU', None)
     """
     description = ", ".join(part for part in (info.name, info.country) if part) or None
     return {
@@ -190,15 +467,15 @@ def asn_block(info: IPInfo) -> dict[str, Any]:
 
 
 def geoip_block(info: IPInfo) -> dict[str, Any]:
-    """urlscan's ``geoip`` object; the data is country-level, so the rest is null."""
+    """urlscan's ``geoip`` object; without a user City database only the country is known."""
     return {
         "country": info.country,
-        "region": None,
-        "timezone": None,
-        "city": None,
-        "ll": None,
+        "region": info.region,
+        "timezone": info.timezone,
+        "city": info.city,
+        "ll": list(info.ll) if info.ll else None,
         "country_name": info.country_name,
-        "metro": None,
+        "metro": info.metro,
     }
 
 
@@ -210,6 +487,33 @@ def _enrich_entry(entry: dict[str, Any], infos: dict[str, IPInfo]) -> None:
     block["asn"] = asn_block(info)
     if info.country:
         block["geoip"] = geoip_block(info)
+
+
+def _enrich_stats(stats: dict[str, Any], infos: dict[str, IPInfo]) -> None:
+    """``ipStats[].asn``/``.geoip``, the ``countries`` of every row that lists ``ips`` and
+    ``regDomainStats[].subDomains[].country`` (the host's first country)."""
+    for rows in stats.values():
+        if not isinstance(rows, list):
+            continue
+        for row in rows:
+            if not isinstance(row, dict) or not isinstance(row.get("ips"), list):
+                continue
+            row["countries"] = unique(
+                infos[ip].country for ip in row["ips"] if ip in infos and infos[ip].country
+            )
+    by_host = {row.get("domain"): row["countries"] for row in stats.get("domainStats", [])}
+    for row in stats.get("regDomainStats", []):
+        for sub in row.get("subDomains", []):
+            if "country" in sub:  # answered hosts; failed ones have "failed" instead
+                host = f"{sub['domain']}.{row['regDomain']}" if sub["domain"] else row["regDomain"]
+                sub["country"] = next(iter(by_host.get(host) or []), None)
+    for row in stats.get("ipStats", []):
+        info = infos.get(row.get("ip") or "")
+        if info is None:
+            continue
+        row["asn"] = asn_block(info)
+        row["geoip"] = geoip_block(info) if info.country else {}
+        row["countries"] = [info.country] if info.country else []
 
 
 def _request_ips(report: Report) -> list[str | None]:

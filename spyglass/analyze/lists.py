@@ -3,23 +3,30 @@
 Every hop counts (a redirect hop is a request on the wire; a failed or blocked one was still
 requested): ``urls``, ``domains`` and ``apexDomains`` include them. ``ips`` are the addresses
 connected to (bare, no IPv6 brackets; a hop the guard blocked or the cache answered
-contacted nothing); ``servers``,
-``certificates`` and ``hashes`` come from the answers. ``countries`` and ``asns`` need
-enrichment and stay empty here.
+contacted nothing); ``servers`` and ``hashes`` come from the answers, ``certificates`` from
+the TLS chains (``certs.py``). ``countries`` and ``asns`` need enrichment and stay empty here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
+from spyglass.analyze.certs import certificate_list
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import bare_ip
 from spyglass.analyze.page import header
-from spyglass.models import Certificate, Link, Lists, Transaction
+from spyglass.models import Link, Lists, Transaction
 
 
-def build_lists(transactions: Sequence[Transaction], links: Sequence[Link]) -> Lists:
-    """``lists`` of the scan (see the module docstring)."""
+def build_lists(
+    transactions: Sequence[Transaction],
+    links: Sequence[Link],
+    chains: Mapping[str, Sequence[str]],
+    task_time: datetime,
+) -> Lists:
+    """``lists`` of the scan (see the module docstring); ``chains`` is
+    ``RawCapture.certificates``, ``task_time`` dates the certificates' ages."""
     domains = unique(host_of(t.url) for t in transactions)
     return Lists(
         ips=unique(contacted_ip(t) for t in transactions),
@@ -28,29 +35,9 @@ def build_lists(transactions: Sequence[Transaction], links: Sequence[Link]) -> L
         servers=unique(header(t.response_headers, "server") for t in transactions),
         urls=unique(t.url for t in transactions),
         link_domains=unique(host_of(link.href) for link in links),
-        certificates=certificates(transactions),
+        certificates=certificate_list(transactions, chains, task_time),
         hashes=unique(t.body_sha256 for t in transactions),
     )
-
-
-def certificates(transactions: Sequence[Transaction]) -> list[Certificate]:
-    """Distinct certificates seen (subject, issuer, validity), in first-seen order."""
-    seen: dict[tuple[str, str | None, int | None, int | None], Certificate] = {}
-    for hop in transactions:
-        tls = hop.tls
-        if tls is None or not tls.subject_name:
-            continue
-        key = (tls.subject_name, tls.issuer, tls.valid_from, tls.valid_to)
-        seen.setdefault(
-            key,
-            Certificate(
-                subject_name=tls.subject_name,
-                issuer=tls.issuer,
-                valid_from=tls.valid_from,
-                valid_to=tls.valid_to,
-            ),
-        )
-    return list(seen.values())
 
 
 def contacted_ip(hop: Transaction) -> str | None:

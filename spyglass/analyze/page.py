@@ -2,8 +2,8 @@
 
 The primary request is the last main-frame ``Document`` hop that got a response and is not
 itself a redirect. A scan without one (nothing loaded) gets a page with ``url`` and ``domain``
-only, as urlscan reports failed scans. TLS ages are counted from the task time, passed in:
-analysis has no clock.
+only, as urlscan reports failed scans. The ``tls*`` fields describe the primary request's
+certificate (``certs.py``), its age counted from the task time, passed in: analysis has no clock.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from spyglass.analyze.certs import hop_certificate, leaf_certificates, tls_origin
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import bare_ip
-from spyglass.analyze.timestamps import epoch_seconds, iso_utc
+from spyglass.analyze.timestamps import iso_utc
 from spyglass.models import Page, RawCapture, Transaction
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
-_DAY = 86400
 
 
 def main_frame_documents(transactions: Sequence[Transaction]) -> list[Transaction]:
@@ -69,15 +69,16 @@ def build_page(
         mime_type=primary.mime_type or _mime_type(primary),
         redirected=redirected,
     )
-    tls = primary.tls
-    if tls is None:
+    origin = tls_origin(primary.url)
+    chain = {origin: capture.certificates[origin]} if origin in capture.certificates else {}
+    certificate = hop_certificate(primary, leaf_certificates(chain, task_time), task_time)
+    if certificate is None:
         return page
-    page.tls_issuer = tls.issuer
-    if tls.valid_from is not None:
-        page.tls_valid_from = iso_utc(tls.valid_from)
-        page.tls_age_days = int(epoch_seconds(task_time) - tls.valid_from) // _DAY
-        if tls.valid_to is not None:
-            page.tls_valid_days = (tls.valid_to - tls.valid_from) // _DAY
+    page.tls_issuer = certificate.issuer
+    if certificate.valid_from is not None:
+        page.tls_valid_from = iso_utc(certificate.valid_from)
+    page.tls_valid_days = certificate.valid_days
+    page.tls_age_days = certificate.age_days
     return page
 
 

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import CDPSession
 from playwright.async_api import Error as PlaywrightError
@@ -23,6 +24,7 @@ MAX_CONSOLE = 1000
 MAX_POPUPS = 100
 MAX_NAVIGATIONS = 50
 MAX_TRANSACTIONS = 5000
+MAX_CERTIFICATE_ORIGINS = 500
 # A request with no news for this long no longer holds the page "busy" (long-poll, hung resource).
 STALE_REQUEST = 2.0
 _SKIPPED_SCHEMES = ("data:", "blob:", "about:", "chrome-extension:")
@@ -55,6 +57,7 @@ class Recorder:
         # Raw headers as sent/received (cookies included) may arrive before their hop.
         self._early_request_headers: dict[str, dict[str, str]] = {}
         self._early_response_headers: dict[str, dict[str, str]] = {}
+        self._early_header_names: dict[str, list[str] | None] = {}
         self._inflight: dict[str, float] = {}  # requestId -> last news (monotonic)
         self._sessions: dict[str, CDPSession] = {}  # requestId -> session that saw it
         self._body_tasks: set[asyncio.Task[None]] = set()
@@ -63,6 +66,11 @@ class Recorder:
         self._document_bytes: dict[str, int] = {}  # main-frame document requestId -> bytes so far
         self.stopped_oversized = False
         self._stop_pending = False
+        # TLS origin -> base64 DER chain, leaf first; asked once per origin, off the event path.
+        self.certificates: dict[str, list[str]] = {}
+        self.certificate_notes: list[str] = []  # why an origin's certificate is missing
+        self._certificate_tasks: dict[str, asyncio.Task[None]] = {}
+        self._error_page_chain: list[str] = []  # the chain a certificate error page shows
 
     # ------------------------------------------------------------------ wiring
 
@@ -80,6 +88,7 @@ class Recorder:
         on("Log.entryAdded", self._log_entry)
         on("Page.windowOpen", self._window_open)
         if main:
+            on("Security.visibleSecurityStateChanged", self._security_state)
             self._main_session = cdp
             on("Network.dataReceived", self._data_received)
             on("Page.frameRequestedNavigation", self._requested_navigation)
@@ -100,6 +109,31 @@ class Recorder:
         for task in self._body_tasks:
             task.cancel()
 
+    async def wait_for_certificates(self, timeout: float) -> None:
+        pending = [task for task in self._certificate_tasks.values() if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=max(timeout, 0.01))
+
+    def cancel_certificate_fetches(self) -> None:
+        for task in self._certificate_tasks.values():
+            task.cancel()
+
+    def certificate_chains(self) -> tuple[dict[str, list[str]], list[str]]:
+        """The chains obtained so far, and a note for each origin left without one."""
+        chains = dict(self.certificates)
+        notes = list(self.certificate_notes)
+        for origin, task in self._certificate_tasks.items():
+            if not task.done() or task.cancelled():
+                notes.append(f"certificate {origin}: no answer in time")
+        documents = [hop for hop in self.transactions if hop.is_main_frame]
+        # The error page's chain belongs to the last main document, when its handshake failed
+        # on the certificate.
+        if self._error_page_chain and documents:
+            last = documents[-1]
+            if (last.failed or "").startswith("net::ERR_CERT_"):
+                chains.setdefault(tls_origin(last.url), self._error_page_chain)
+        return chains, notes
+
     # ------------------------------------------------------------------ network
 
     def touch(self) -> None:
@@ -114,8 +148,12 @@ class Recorder:
         previous = self._open.get(request_id)
         if redirect is not None and previous is not None:
             _apply_response(previous, redirect)
+            # The redirect's raw headers came (as "early") before this next request.
+            previous.response_header_names = self._early_header_names.pop(request_id, None)
             previous.redirected_to = request["url"]
             previous.encoded_size = redirect.get("encodedDataLength")
+            if previous.tls is not None:
+                self._ask_certificate(cdp, previous.url)
         if (
             request["url"].startswith(_SKIPPED_SCHEMES)
             or len(self.transactions) >= MAX_TRANSACTIONS
@@ -160,9 +198,13 @@ class Recorder:
             return
         _apply_response(hop, event["response"])
         hop.cdp_response = event
+        cdp = self._sessions.get(event["requestId"])
+        if hop.tls is not None and cdp is not None:
+            self._ask_certificate(cdp, hop.url)
         early = self._early_response_headers.pop(event["requestId"], None)
         if early:
             hop.response_headers = early
+            hop.response_header_names = self._early_header_names.pop(event["requestId"], None)
         self._inflight[event["requestId"]] = time.monotonic()
         self.touch()
 
@@ -184,11 +226,25 @@ class Recorder:
     def _response_extra(self, event: dict[str, Any]) -> None:
         """The raw response headers, Set-Cookie included."""
         headers = event.get("headers") or {}
+        names = header_names(event.get("headersText"))
         hop = self._open.get(event["requestId"])
         if hop is not None and hop.status is not None and hop.status == event.get("statusCode"):
-            hop.response_headers = headers
+            hop.response_headers, hop.response_header_names = headers, names
         else:
             self._early_response_headers[event["requestId"]] = headers
+            late = self._redirect_without_names(event["requestId"], event.get("statusCode"))
+            if late is not None:  # a redirect's raw headers, after its next request began
+                late.response_header_names = names
+            else:
+                self._early_header_names[event["requestId"]] = names
+
+    def _redirect_without_names(self, request_id: str, status: int | None) -> Transaction | None:
+        for hop in reversed(self.transactions[-50:]):
+            if hop.request_id == request_id and hop.redirected_to is not None:
+                if hop.status == status and hop.response_header_names is None:
+                    return hop
+                return None
+        return None
 
     def _finished(self, event: dict[str, Any]) -> None:
         request_id = event["requestId"]
@@ -224,6 +280,43 @@ class Recorder:
         hop.body_sha256 = digest
         hop.decoded_size = len(body)
         self.blobs.setdefault(digest, body)
+
+    # ------------------------------------------------------------------ certificates
+
+    def _ask_certificate(self, cdp: CDPSession, url: str) -> None:
+        """Ask for the origin's chain the first time a TLS response from it arrives: the browser
+        knows it while the connection is fresh. The handler only starts the request."""
+        origin = tls_origin(url)
+        asked = self._certificate_tasks
+        if origin in asked:
+            return
+        if len(asked) >= MAX_CERTIFICATE_ORIGINS:
+            note = f"certificates: more than {MAX_CERTIFICATE_ORIGINS} TLS origins, rest not asked"
+            if note not in self.certificate_notes:
+                self.certificate_notes.append(note)
+            return
+        self._certificate_tasks[origin] = asyncio.create_task(self._fetch_certificate(cdp, origin))
+
+    async def _fetch_certificate(self, cdp: CDPSession, origin: str) -> None:
+        try:
+            result = await cdp.send("Network.getCertificate", {"origin": origin})
+        except PlaywrightError as e:
+            note = str(e).splitlines()[0][:200]
+            self.certificate_notes.append(f"certificate {origin}: {note}")
+            return
+        chain = [der for der in result.get("tableNames") or [] if der]
+        if chain:
+            self.certificates[origin] = chain
+        else:
+            self.certificate_notes.append(f"certificate {origin}: the browser gave none")
+
+    def _security_state(self, event: dict[str, Any]) -> None:
+        """A certificate error page shows the chain that failed; getCertificate no longer
+        knows it (the connection was refused), so it is taken from here."""
+        state = event.get("visibleSecurityState") or {}
+        certificate = state.get("certificateSecurityState") or {}
+        if certificate.get("certificateNetworkError") and certificate.get("certificate"):
+            self._error_page_chain = list(certificate["certificate"])
 
     def _data_received(self, event: dict[str, Any]) -> None:
         hop = self._open.get(event["requestId"])
@@ -405,6 +498,39 @@ def _apply_response(hop: Transaction, response: dict[str, Any]) -> None:
             valid_from=int(details["validFrom"]) if details.get("validFrom") else None,
             valid_to=int(details["validTo"]) if details.get("validTo") else None,
         )
+
+
+def tls_origin(url: str) -> str:
+    """The origin DevTools keys certificates by.
+
+    >>> tls_origin("https://user@News.test:8443/a?b")
+    'https://news.test:8443'
+    """
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
+
+
+def header_names(headers_text: str | None) -> list[str] | None:
+    """Header names in the order the server sent them, from DevTools' raw ``headersText``
+    (HTTP/1.x only). DevTools' ``headers`` object cannot give that order: Chromium sorts it.
+
+    >>> header_names("HTTP/1.1 200 OK\\r\\nServer: x\\r\\nSet-Cookie: a\\r\\nSet-Cookie: b\\r\\n")
+    ['Server', 'Set-Cookie', 'Set-Cookie']
+    >>> header_names(None) is None
+    True
+    """
+    if not headers_text:
+        return None
+    names = []
+    for line in headers_text.replace("\r\n", "\n").split("\n")[1:]:
+        if not line:
+            break
+        if line[0] in " \t":  # an obsolete folded continuation of the previous value
+            continue
+        name = line.partition(":")[0].strip()
+        if name:
+            names.append(name)
+    return names
 
 
 def _remote_object_text(arg: dict[str, Any]) -> str:

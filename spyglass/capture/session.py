@@ -34,6 +34,7 @@ from playwright.async_api import (
     Error as PlaywrightError,
 )
 
+from spyglass import fingerprints
 from spyglass.capture import artifacts
 from spyglass.capture.guard import host_and_port, scan_policy
 from spyglass.capture.proxy import GuardProxy
@@ -209,6 +210,8 @@ class ScanSession:
             cdp.send("Page.enable"),
             cdp.send("Runtime.enable"),
             cdp.send("Log.enable"),
+            # Only for the chain a certificate error page shows (see Recorder._security_state).
+            cdp.send("Security.enable"),
             page.clock.install() if self.options.javascript else _nothing(),
         )
 
@@ -228,8 +231,13 @@ class ScanSession:
             # (Chromium's own error page, or nothing committed: there is no page to read.)
             await self._read_page(page, cdp, context)
         await self._finish_downloads()
-        await self.recorder.wait_for_bodies(min(self.remaining(), 2.0))
+        last_wait = min(self.remaining(), 2.0)
+        await asyncio.gather(
+            self.recorder.wait_for_bodies(last_wait),
+            self.recorder.wait_for_certificates(last_wait),
+        )
         self.recorder.cancel_body_fetches()
+        self.recorder.cancel_certificate_fetches()
         self._main_document_failure()
 
     async def _navigate(self, page: Page) -> None:
@@ -257,18 +265,23 @@ class ScanSession:
         share = max(0.5, self.remaining() / 4)
         capture.final_url = page.url
         # Independent reads go out together: their round trips overlap.
-        title, dom, text, js_globals, cookies, _ = await asyncio.gather(
+        chains = fingerprints.js_chains() if self.options.javascript else ()
+        title, dom, text, js_globals, js_properties, cookies, _ = await asyncio.gather(
             self._step("title", artifacts.title(page, share)),
             self._step("dom", artifacts.dom(page, cdp, share)),
             self._step("text", artifacts.visible_text(page, share)),
             self._step("globals", artifacts.js_globals(page, self.baseline_globals, share))
             if self.options.javascript
             else _nothing(),
+            self._step("js properties", artifacts.js_properties(page, chains, share))
+            if chains
+            else _nothing(),
             self._step("cookies", artifacts.cookies(cdp, share)),
             self._step("favicon", self._favicon(page, context, share)),
         )
         capture.title, capture.dom, capture.text = title, dom, text
         capture.globals, capture.cookies = js_globals or [], cookies or []
+        capture.js_properties = js_properties or {}
         # Last: the screenshot may resize the viewport, which would change what the reads see.
         shot = await self._step(
             "screenshot",
@@ -450,7 +463,8 @@ class ScanSession:
         capture.failure = self._failure
         capture.final_url = capture.final_url or recorder.main_url
         capture.user_agent = self.options.user_agent or _user_agent(recorder.transactions)
-        capture.incomplete = list(self._capture.incomplete)
+        capture.certificates, certificate_notes = recorder.certificate_chains()
+        capture.incomplete = list(self._capture.incomplete) + certificate_notes
         capture.blobs = recorder.blobs
         return capture
 

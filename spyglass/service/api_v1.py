@@ -18,7 +18,12 @@ from fastapi.concurrency import run_in_threadpool
 from spyglass.errors import InputError
 from spyglass.models import ScanStatus
 from spyglass.service.auth import Caller, CallerDep, KeyholderDep, enforce_rate_limit
-from spyglass.service.dependencies import SettingsDep, StoreDep, get_rate_limiter
+from spyglass.service.dependencies import (
+    IPDataDep,
+    SettingsDep,
+    StoreDep,
+    get_rate_limiter,
+)
 from spyglass.service.documents import (
     api_url,
     failed_document,
@@ -30,7 +35,7 @@ from spyglass.service.errors import APIError, UrlscanJSONResponse
 from spyglass.service.ratelimit import ACTIONS
 from spyglass.service.routing import route
 from spyglass.service.scans import MAX_WAIT, finished_scan
-from spyglass.service.submission import ScanSubmission, checked_request
+from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.settings import Settings
 
 MAX_SEARCH_SIZE = 10000
@@ -59,12 +64,16 @@ async def submit_scan(
     caller: KeyholderDep,
     settings: SettingsDep,
     store: StoreDep,
+    ip_data: IPDataDep,
 ) -> Response:
     """Queue a scan (urlscan's submission). 400 and nothing queued when the URL cannot be
     scanned; an identical recent submission returns the earlier scan unless ``force``."""
     assert caller.key is not None
     enforce_rate_limit(request, caller, submission.effective_visibility())
-    scan_request = await checked_request(submission, settings)
+    client = request.client.host if request.client else None
+    # In a thread: the first public client loads the country data (well under a second).
+    country = await run_in_threadpool(client_country, client, ip_data)
+    scan_request = await checked_request(submission, settings, country)
     record, deduplicated = await run_in_threadpool(
         partial(
             store.submit,

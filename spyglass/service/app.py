@@ -18,6 +18,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.concurrency import run_in_threadpool
 
+from spyglass.analyze.enrich import IPData
 from spyglass.service import api_v1, artifacts
 from spyglass.service.dependencies import StoreDep
 from spyglass.service.errors import UrlscanJSONResponse, install_error_handlers
@@ -41,7 +42,11 @@ async def healthz(store: StoreDep) -> Response:
 
 
 def create_app(
-    settings: Settings, store: Store, *, lifespan_tasks: Sequence[LifespanTask] = ()
+    settings: Settings,
+    store: Store,
+    *,
+    lifespan_tasks: Sequence[LifespanTask] = (),
+    ip_data: IPData | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="Spyglass",
@@ -53,6 +58,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = store
+    # Where submitters are (submitter.country): the process's, or made from the settings.
+    app.state.ip_data = ip_data if ip_data is not None else IPData.from_settings(settings)
     app.state.rate_limiter = RateLimiter(
         {"minute": settings.rate_limit_minute, "day": settings.rate_limit_day}
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from spyglass.analyze.enrich import IPData
 from spyglass.service.ratelimit import RateLimiter
 from spyglass.settings import Settings
 from spyglass.store import Store
@@ -22,9 +23,14 @@ def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
+def get_ip_data(request: Request) -> IPData:
+    return request.app.state.ip_data
+
+
 def get_rate_limiter(request: Request) -> RateLimiter:
     return request.app.state.rate_limiter
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+IPDataDep = Annotated[IPData, Depends(get_ip_data)]

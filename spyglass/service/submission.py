@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from spyglass.analyze.enrich import IPData
 from spyglass.capture.guard import check_target, host_and_port, parse_target
 from spyglass.errors import (
     BlockedAddress,
@@ -90,8 +91,11 @@ class ScanSubmission(BaseModel):
         return options
 
 
-async def checked_request(submission: ScanSubmission, settings: Settings) -> ScanRequest:
-    """The ``ScanRequest`` to queue, or an ``APIError`` 400 saying why nothing will be."""
+async def checked_request(
+    submission: ScanSubmission, settings: Settings, submitter_country: str | None = None
+) -> ScanRequest:
+    """The ``ScanRequest`` to queue, or an ``APIError`` 400 saying why nothing will be.
+    ``submitter_country``: where the client is (``client_country``)."""
     webhook = checked_webhook(submission.webhook)
     options = submission.scan_options()
     target = await checked_target(submission.url, options, settings)
@@ -103,6 +107,7 @@ async def checked_request(submission: ScanSubmission, settings: Settings) -> Sca
         method="api",
         country=submission.country,
         webhook_url=webhook,
+        submitter_country=submitter_country,
     )
 
 
@@ -132,6 +137,15 @@ async def checked_target(url: str, options: ScanOptions, settings: Settings) -> 
             f"Refusing to scan {_host(url)}: {e.message}. Loopback, private, link-local and "
             "reserved addresses are not scanned.",
         ) from e
+
+
+def client_country(client_host: str | None, ip_data: IPData) -> str | None:
+    """The country of the submitting client's address (the report's ``submitter.country``);
+    None for loopback, private and other addresses that are not looked up, or when unknown.
+    Behind a reverse proxy the client is the proxy unless the server is told to trust its
+    ``X-Forwarded-For`` (uvicorn trusts it from 127.0.0.1 by default)."""
+    info = ip_data.lookup(client_host)
+    return info.country if info is not None and not info.special else None
 
 
 def checked_webhook(url: str | None) -> str | None:

@@ -61,7 +61,9 @@ def _raw_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
     yield "domain", (p for d in domains if d for p in domain_and_parents(str(d).lower()))
     yield "apex", [*lists.get("apexDomains", []), page.get("apexDomain")]
     yield "ip", [*lists.get("ips", []), page.get("ip")]
-    yield "asn", [*lists.get("asns", []), page.get("asn")]
+    # lists.asns are bare numbers ("13335"), page.asn is "AS13335"; asn: searches "AS13335".
+    asns = (f"AS{a}" if str(a).isdigit() else a for a in lists.get("asns", []))
+    yield "asn", [*asns, page.get("asn")]
     yield "country", [*lists.get("countries", []), page.get("country")]
     yield "url", [*lists.get("urls", []), page.get("url"), task.get("url")]
     yield "hash", lists.get("hashes", [])
@@ -76,6 +78,35 @@ def _raw_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
     yield "filename", (d.get("suggestedFilename") for d in downloads)
     for name in ("domain", "ip", "url", "title", "status"):
         yield f"page.{name}", [page.get(name)]
+    yield from _pivot_terms(report.get("pivots") or {})
+
+
+def _pivot_terms(pivots: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
+    """Look-alike pivots (``analyze/pivots.py``); the favicon by sha256 and by Shodan's mmh3."""
+    yield "structure", [pivots.get("structureHash")]
+    yield "phash", [pivots.get("screenshotPhash")]
+    yield "phash_band", phash_bands(pivots.get("screenshotPhash"))
+    yield "favicon", [pivots.get("faviconSha256"), pivots.get("faviconMmh3")]
+    yield "hhhash", (i.get("value") for i in pivots.get("hhhash") or [])
+    yield "sitekey", (i.get("value") for i in pivots.get("captcha") or [])
+    yield "analytics", (i.get("value") for i in pivots.get("analytics") or [])
+    yield "cookie", pivots.get("cookieNames") or []
+
+
+def phash_bands(phash: str | None) -> list[str]:
+    """The four 16-bit quarters of a 64-bit pHash, each with its place: two hashes within
+    Hamming distance 3 share at least one (pigeonhole), so ``phash.near:`` finds them with
+    equality lookups alone.
+
+    >>> phash_bands("f358665c745c6670")
+    ['0:f358', '1:665c', '2:745c', '3:6670']
+    >>> phash_bands("not a hash"), phash_bands(None)
+    ([], [])
+    """
+    text = (phash or "").strip().lower()
+    if len(text) != 16 or any(c not in "0123456789abcdef" for c in text):
+        return []
+    return [f"{i}:{text[4 * i : 4 * i + 4]}" for i in range(4)]
 
 
 def summary_of(report: dict[str, Any]) -> dict[str, Any]:

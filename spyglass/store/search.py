@@ -5,7 +5,8 @@
 
 Terms are ``field:value`` or ``field:"quoted value"`` (``\\"`` escapes a quote), joined by
 whitespace or ``AND``; every term must match. ``""`` and ``*`` match everything. Matching is
-exact and case-insensitive, except ``domain:`` which also matches subdomains (see ``index``).
+exact and case-insensitive, except ``domain:`` which also matches subdomains (see ``index``)
+and ``phash.near:`` which matches near-identical screenshots (see ``NEAR_PHASH``).
 The full Lucene syntax (OR, NOT, wildcards, ranges) comes with ``spyglass/search``; until then
 anything else is an ``InvalidQuery``.
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from spyglass.errors import InvalidQuery
 from spyglass.models import ScanRecord, ScanStatus
 from spyglass.store.db import Scan, ScanIndex
-from spyglass.store.index import index_key
+from spyglass.store.index import index_key, phash_bands
 from spyglass.store.records import scan_record
 
 MAX_TOTAL = 10_000
@@ -51,13 +52,25 @@ FIELDS = {
     "form.domain": "form_domain",
     "apexDomain": "apex",
     "page.apexDomain": "apex",
+    # Look-alike pivots: structure:<hash>, favicon:<sha256 or mmh3>, sitekey:6Lc..., ...
+    "structure": "structure",
+    "phash": "phash",
+    "favicon": "favicon",
+    "hhhash": "hhhash",
+    "sitekey": "sitekey",
+    "analytics": "analytics",
+    "cookie": "cookie",
 }
+# Near-duplicate screenshots: every scan whose pHash shares a 16-bit quarter with the one
+# searched, i.e. all within Hamming distance 3 and some further (see index.phash_bands).
+NEAR_PHASH = "phash.near"
 
 
 @dataclass(frozen=True)
 class Term:
     field: str  # scan_index field
     value: str  # index_key of the searched value
+    any_of: tuple[str, ...] = ()  # instead of value: a row with any of these matches
 
 
 @dataclass(frozen=True)
@@ -89,13 +102,18 @@ def parse_query(query: str) -> list[Term]:
             if name == "*" and not terms and not query[position:].strip():
                 break
             raise InvalidQuery(f"expected field:value at {name!r} (column {start + 1})")
-        if name not in FIELDS:
-            raise InvalidQuery(f"unknown field {name!r}; known: {', '.join(sorted(FIELDS))}")
+        if name not in FIELDS and name != NEAR_PHASH:
+            known = ", ".join(sorted([*FIELDS, NEAR_PHASH]))
+            raise InvalidQuery(f"unknown field {name!r}; known: {known}")
         position += 1
         value, position = _read_value(query, position)
         key = index_key(value)
         if key is None:
             raise InvalidQuery(f"empty value for {name!r}")
+        if name == NEAR_PHASH:
+            terms.append(_near_phash(key))
+            dangling_and = False
+            continue
         if FIELDS[name] == "domain":
             key = key.strip(".")
         terms.append(Term(FIELDS[name], key))
@@ -103,6 +121,13 @@ def parse_query(query: str) -> list[Term]:
     if dangling_and:
         raise InvalidQuery("AND without a term after it")
     return terms
+
+
+def _near_phash(value: str) -> Term:
+    bands = phash_bands(value)
+    if not bands:
+        raise InvalidQuery(f"{NEAR_PHASH} takes a pHash of 16 hex digits, got {value!r}")
+    return Term("phash_band", value, any_of=tuple(bands))
 
 
 def _read_value(query: str, position: int) -> tuple[str, int]:
@@ -145,9 +170,8 @@ def search(
         raise InvalidQuery(f"size must be between 0 and {MAX_SIZE}, got {size}")
     conditions: list[ColumnElement[bool]] = [Scan.status == ScanStatus.DONE, visible_to(viewer)]
     for term in parse_query(query.strip()):
-        matching = select(ScanIndex.scan_uuid).where(
-            ScanIndex.field == term.field, ScanIndex.value == term.value
-        )
+        value = ScanIndex.value.in_(term.any_of) if term.any_of else ScanIndex.value == term.value
+        matching = select(ScanIndex.scan_uuid).where(ScanIndex.field == term.field, value)
         conditions.append(Scan.uuid.in_(matching))
     matched = and_(*conditions)
     capped = select(Scan.uuid).where(matched).limit(MAX_TOTAL).subquery()

@@ -15,12 +15,14 @@ from tests.analyze.captures import (
     HOME_SHA,
     LANDING_SHA,
     LOGO_SHA,
+    TASK_TIME,
     redirect_chain_transactions,
 )
 
 
 def _lists():
-    return build_lists(redirect_chain_transactions(), extract_links(ARTICLE_DOM, ARTICLE_URL))
+    links = extract_links(ARTICLE_DOM, ARTICLE_URL)
+    return build_lists(redirect_chain_transactions(), links, {}, TASK_TIME)
 
 
 def test_ips_are_bare_deduplicated_and_exclude_blocked() -> None:
@@ -67,30 +69,46 @@ def test_servers_links_and_hashes() -> None:
     assert lists.countries == [] and lists.asns == []
 
 
-def test_certificates_unique_by_subject_issuer_and_validity() -> None:
+def test_certificates_without_der_come_from_security_details() -> None:
     certificates = _lists().certificates
-    assert [c.subject_name for c in certificates] == [
-        "news.test",
-        "*.news.test",
-        "daily.example",
-        "*.daily.example",
+    assert [(c.subject_name, c.hosts) for c in certificates] == [
+        ("news.test", ["news.test"]),
+        ("*.news.test", ["www.news.test"]),
+        ("daily.example", ["daily.example"]),
+        ("*.daily.example", ["cdn.daily.example"]),
     ]
     assert certificates[2] == Certificate(
         subject_name="daily.example",
         issuer="R3",
         valid_from=CERT_FROM,
         valid_to=CERT_TO,
+        san_list=["daily.example"],
+        valid_days=89,
+        age_days=30,
+        young=False,
+        hosts=["daily.example"],
     )
-    assert certificates[0].model_dump(by_alias=True).keys() == {
+    dumped = certificates[0].model_dump(mode="json", by_alias=True)
+    # urlscan's four keys keep their types; the rest are Spyglass's.
+    assert (dumped["validFrom"], dumped["validTo"]) == (CERT_FROM, CERT_TO)
+    assert dumped.keys() == {
         "subjectName",
         "issuer",
         "validFrom",
         "validTo",
+        "serial",
+        "sha256",
+        "sanList",
+        "validDays",
+        "ageDays",
+        "young",
+        "hosts",
     }
+    assert dumped["serial"] is None and dumped["sha256"] is None
 
 
 def test_empty() -> None:
-    assert all(value == [] for value in build_lists([], []).model_dump().values())
+    assert all(value == [] for value in build_lists([], [], {}, TASK_TIME).model_dump().values())
 
 
 def test_cdp_bracketed_addresses_are_bare_and_cache_hits_contacted_nothing() -> None:
@@ -104,4 +122,4 @@ def test_cdp_bracketed_addresses_are_bare_and_cache_hits_contacted_nothing() -> 
             from_cache=True,
         ),
     ]
-    assert build_lists(hops, []).ips == ["2001:db8::1"]
+    assert build_lists(hops, [], {}, TASK_TIME).ips == ["2001:db8::1"]

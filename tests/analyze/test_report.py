@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from spyglass.analyze.report import build_report
-from spyglass.models import FailureReason, RawCapture
+from spyglass.models import FailureReason, Pivots, RawCapture
 from tests.analyze.captures import (
     ARTICLE_URL,
     DOWNLOAD_SHA,
@@ -185,7 +185,12 @@ def test_failed_scan_report() -> None:
     assert entry["response"]["failed"]["errorText"] == "net::ERR_NAME_NOT_RESOLVED"
     assert report.lists.urls == ["http://gone.test/"] and report.lists.ips == []
     assert report.forms == [] and report.text == "" and report.redirects == []
-    assert report.meta == {"processors": {"download": {"state": "done", "data": []}}}
+    processors = report.meta["processors"]
+    assert processors["download"] == {"state": "done", "data": []}
+    # Nothing was seen: the enrichers find nothing (and the address ones are not listed).
+    assert processors["wappa"]["data"] == [] and report.technologies == []
+    assert set(processors) == {"download", "wappa"}
+    assert report.pivots == Pivots()
 
 
 def test_text_falls_back_to_the_dom() -> None:

@@ -6,10 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from spyglass.models import ScanOptions
+from spyglass.service import create_app
 from spyglass.service.errors import APIError
 from spyglass.service.submission import ScanSubmission, checked_webhook
+from spyglass.settings import Settings
 from spyglass.store import Store
-from tests.service.conftest import PUBLIC_URL, Key
+from spyglass.worker import Worker
+from tests.service.conftest import PUBLIC_URL, Key, news_capture
 
 
 def submit(client: TestClient, key: Key, **body: object) -> dict:
@@ -209,3 +212,29 @@ def test_checked_webhook() -> None:
     with pytest.raises(APIError) as raised:
         checked_webhook("gopher://hooks.example/")
     assert raised.value.status == 400
+
+
+@pytest.mark.parametrize(
+    ("client_host", "country"),
+    [
+        ("217.0.0.1", "DE"),  # a public client: looked up in the shipped data
+        ("2606:4700:4400::ac40:9205", "US"),
+        ("127.0.0.1", None),  # loopback and private clients are not looked up
+        ("::1", None),
+        ("10.1.2.3", None),
+        ("testclient", None),  # not an address
+    ],
+)
+def test_submitter_country_is_where_the_client_is(
+    settings: Settings, store: Store, alice: Key, client_host: str, country: str | None
+) -> None:
+    with TestClient(create_app(settings, store), client=(client_host, 50000)) as client:
+        uuid = submit(client, alice, url="http://news.test/")["uuid"]
+    job = store.claim("w1", 60)
+    assert job is not None and job.scan_uuid == uuid
+    assert job.request.submitter_country == country
+    # The worker writes it into the report (no browser: the capture is a saved one).
+    worker = Worker(settings, store, pool=None)  # type: ignore[arg-type]
+    assert worker._complete(job, news_capture(b"<html>news</html>"))
+    report = store.get_report(uuid)
+    assert report is not None and report["submitter"] == {"country": country}

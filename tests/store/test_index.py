@@ -61,3 +61,10 @@ def test_index_key() -> None:
     assert index_key(long_url).startswith("sha256:")
     assert len(index_key(long_url)) <= MAX_VALUE_CHARS
     assert index_key(long_url) == index_key(long_url.upper().lower())
+
+
+def test_bare_asns_of_the_lists_are_searched_with_their_as_prefix() -> None:
+    """urlscan's lists.asns are bare numbers, its asn: field takes "AS13335"."""
+    report = {"page": {"asn": "AS3320"}, "lists": {"asns": ["13335", "3320", "15169"]}}
+    asns = {value for name, value in index_terms(report) if name == "asn"}
+    assert asns == {"as13335", "as3320", "as15169"}

@@ -7,6 +7,7 @@
         web.pins                               # {"news.test": "127.0.0.2", ...}
         web.spki_hash                          # for --ignore-certificate-errors-spki-list
         web.ca_pem                             # the test CA, for plain clients
+        web.leaf_der, web.badtls_leaf_der      # the leaf certificates served (DER)
         web.resolver_rules()                   # for --host-resolver-rules
         web.hits_for("internal.test")          # [Hit(host, path, method, client_ip, scheme)]
         web.file_bytes("report.zip")           # exact bytes of a served download

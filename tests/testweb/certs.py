@@ -39,6 +39,7 @@ class ServerIdentity:
     key_pem: bytes
     ca_pem: bytes
     spki_hash: str  # base64(sha256(leaf SubjectPublicKeyInfo DER))
+    leaf_der: bytes  # what a scan's report must describe
 
     def ssl_context(self) -> ssl.SSLContext:
         """A server context presenting this identity (HTTP/1.1 only)."""
@@ -69,6 +70,7 @@ def make_identity(ca_name: str, hostnames: list[str], addresses: list[str]) -> S
         ),
         ca_pem=ca_cert.public_bytes(pem),
         spki_hash=spki_hash(leaf_cert),
+        leaf_der=leaf_cert.public_bytes(serialization.Encoding.DER),
     )
 
 

@@ -61,6 +61,8 @@ class TestWeb:
         self.https_port = 0
         self.spki_hash = ""
         self.ca_pem = b""
+        # DER leaves: the one every good host presents, and badtls.test's.
+        self.leaf_der = self.badtls_leaf_der = b""
         self.hits: list[Hit] = []
         self._hits_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -88,6 +90,7 @@ class TestWeb:
             raise
         self.http_port, self.https_port = http_port, https_port
         self.spki_hash, self.ca_pem = good.spki_hash, good.ca_pem
+        self.leaf_der, self.badtls_leaf_der = good.leaf_der, bad.leaf_der
 
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="testweb", daemon=True)
