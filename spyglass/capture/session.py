@@ -225,11 +225,13 @@ class ScanSession:
             await self._stop_scripts(cdp)
         elif outcome is Settled.DEADLINE:
             self._incomplete("settle: the page was still busy when its share of the time ran out")
-        if self.recorder.crashed:
-            self.fail(FailureReason.RENDERER_CRASH, "the page's renderer process crashed")
-        elif not page.url.startswith(("chrome-error:", "about:")):
+        if not self.recorder.crashed and not page.url.startswith(("chrome-error:", "about:")):
             # (Chromium's own error page, or nothing committed: there is no page to read.)
             await self._read_page(page, cdp, context)
+        # A page that filled its memory may crash after settle judged it hung (its scripts
+        # stopped yielding first), while it is being read.
+        if self.recorder.crashed:
+            self.fail(FailureReason.RENDERER_CRASH, "the page's renderer process crashed")
         await self._finish_downloads()
         last_wait = min(self.remaining(), 2.0)
         await asyncio.gather(

@@ -2,13 +2,15 @@
 
 Existing urlscan integrations switch by changing only the base URL and the API key, so paths,
 fields and error texts follow urlscan (see ``/work/shared/reference/urlscan-api.md``); Spyglass's
-additions are opt-in (``force``, ``webhook``, ``?wait=``). Every path answers with and without a
-trailing slash.
+additions are opt-in (``force``, ``webhook``, ``?wait=``). Of the Pro API, structure search
+(``/api/v1/pro/result/{uuid}/similar/``) is here: look-alike pages are what pivots are for.
+Every path answers with and without a trailing slash.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated
 
@@ -34,9 +36,10 @@ from spyglass.service.documents import (
 from spyglass.service.errors import APIError, UrlscanJSONResponse
 from spyglass.service.ratelimit import ACTIONS
 from spyglass.service.routing import route
-from spyglass.service.scans import MAX_WAIT, finished_scan
+from spyglass.service.scans import MAX_WAIT, finished_scan, visible_scan
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.settings import Settings
+from spyglass.store.search import SearchResult
 
 MAX_SEARCH_SIZE = 10000
 DEFAULT_COUNTRY = "xx"  # ISO 3166 "user-assigned": where the scanner runs is not configured
@@ -146,11 +149,38 @@ async def search(
             400, "Unsupported datasource", f"Only 'scans' can be searched, not {datasource!r}."
         )
     cursor = parse_search_after(search_after)
+    return await _search_response(
+        partial(store.search, q, viewer=caller.viewer, size=size, search_after=cursor), settings
+    )
+
+
+@route(router, "/api/v1/pro/result/{uuid}/similar/")
+async def similar(
+    request: Request,
+    uuid: str,
+    caller: CallerDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    q: str = "",
+    size: Annotated[int, Query(ge=0, le=MAX_SEARCH_SIZE)] = 100,
+    search_after: Annotated[str | None, Query(description="epoch_ms,uuid of the last hit")] = None,
+) -> Response:
+    """urlscan's structure search: finished scans the caller may see that look like ``uuid``
+    (same DOM structure hash, or a near screenshot pHash), filtered by ``q``; the search
+    response's shape. 404 for a scan the caller may not see."""
+    enforce_rate_limit(request, caller, "search")
+    record = await visible_scan(store, uuid, caller)
+    cursor = parse_search_after(search_after)
+    find = partial(
+        store.similar, record.uuid, q, viewer=caller.viewer, size=size, search_after=cursor
+    )
+    return await _search_response(find, settings)
+
+
+async def _search_response(find: Callable[[], SearchResult], settings: Settings) -> Response:
     started = time.monotonic()
     try:
-        found = await run_in_threadpool(
-            partial(store.search, q, viewer=caller.viewer, size=size, search_after=cursor)
-        )
+        found = await run_in_threadpool(find)
     except InputError as e:
         raise APIError(400, f"Invalid search query: {e.message}", e.message) from e
     return UrlscanJSONResponse(

@@ -130,6 +130,21 @@ class Store:
                 session, query, viewer=viewer, size=size, search_after=search_after
             )
 
+    def similar(
+        self,
+        uuid: str,
+        query: str = "",
+        *,
+        viewer: str | None,
+        size: int = 100,
+        search_after: tuple[int, str] | None = None,
+    ) -> SearchResult:
+        """Finished scans ``viewer`` may see that look like scan ``uuid`` (see ``similar``)."""
+        with self._read() as session:
+            return search_module.similar(
+                session, uuid, query, viewer=viewer, size=size, search_after=search_after
+            )
+
     # ----------------------------------------------------------------------- jobs
 
     def claim(self, worker_id: str, lease_seconds: float) -> ClaimedJob | None:

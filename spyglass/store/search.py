@@ -158,6 +158,39 @@ def visible_to(viewer: str | None) -> ColumnElement[bool]:
     return or_(Scan.visibility == "public", Scan.owner == viewer)
 
 
+# What makes two scans look alike (urlscan's "structure search"): the same DOM structure, or
+# screenshots whose pHashes share a 16-bit quarter (index.phash_bands).
+SIMILAR_FIELDS = ("structure", "phash_band")
+
+
+def similar(
+    session: Session,
+    uuid: str,
+    query: str = "",
+    *,
+    viewer: str | None,
+    size: int = 100,
+    search_after: tuple[int, str] | None = None,
+) -> SearchResult:
+    """Finished scans ``viewer`` may see that look like scan ``uuid`` (``SIMILAR_FIELDS``) and
+    match ``query``, newest first; the scan itself is not among them. The caller checks that
+    ``viewer`` may see ``uuid``."""
+    keys = session.execute(
+        select(ScanIndex.field, ScanIndex.value).where(
+            ScanIndex.scan_uuid == uuid, ScanIndex.field.in_(SIMILAR_FIELDS)
+        )
+    ).all()
+    if not keys:
+        parse_query(query.strip())  # a bad query is an error even when nothing could match
+        return SearchResult(total=0)
+    same = or_(*(and_(ScanIndex.field == f, ScanIndex.value == v) for f, v in keys))
+    alike = Scan.uuid.in_(select(ScanIndex.scan_uuid).where(same))
+    return search(
+        session, query, viewer=viewer, size=size, search_after=search_after,
+        also=(alike, Scan.uuid != uuid),
+    )  # fmt: skip
+
+
 def search(
     session: Session,
     query: str,
@@ -165,10 +198,15 @@ def search(
     viewer: str | None,
     size: int = 100,
     search_after: tuple[int, str] | None = None,
+    also: tuple[ColumnElement[bool], ...] = (),
 ) -> SearchResult:
     if not 0 <= size <= MAX_SIZE:
         raise InvalidQuery(f"size must be between 0 and {MAX_SIZE}, got {size}")
-    conditions: list[ColumnElement[bool]] = [Scan.status == ScanStatus.DONE, visible_to(viewer)]
+    conditions: list[ColumnElement[bool]] = [
+        Scan.status == ScanStatus.DONE,
+        visible_to(viewer),
+        *also,
+    ]
     for term in parse_query(query.strip()):
         value = ScanIndex.value.in_(term.any_of) if term.any_of else ScanIndex.value == term.value
         matching = select(ScanIndex.scan_uuid).where(ScanIndex.field == term.field, value)

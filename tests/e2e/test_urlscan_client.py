@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from urlscan import Client
+from urlscan import Client, Pro
 
 from tests.e2e.conftest import Live
 from tests.testweb import TestWeb
@@ -36,3 +36,21 @@ def test_official_client_submit_wait_fetch_search(live: Live, web: TestWeb) -> N
         assert [hit["_id"] for hit in hits] == [uuid]
         assert client.search("page.domain:news.test").count() == 1
         assert client.get_quotas()["scope"] in ("team", "user")
+
+
+def test_official_pro_client_finds_the_other_copy_of_a_kit(live: Live, web: TestWeb) -> None:
+    key = live.create_key()
+    live.serve(workers=2)
+    with Client(api_key=key, base_url=live.base_url) as client:
+        uuids = {
+            host: client.scan(web.url(host), visibility="public")["uuid"]
+            for host in ("kit-a.test", "kit-b.test", "news.test")
+        }
+        for uuid in uuids.values():
+            client.wait_for_result(uuid, timeout=90, interval=0.5, initial_wait=None)
+        kit = client.get_result(uuids["kit-a.test"])
+        assert kit["pivots"]["structureHash"] and kit["pivots"]["screenshotPhash"]
+        assert kit["meta"]["processors"]["pivots"]["state"] == "done"
+    with Pro(api_key=key, base_url=live.base_url) as pro:
+        alike = [hit["_id"] for hit in pro.structure_search(uuids["kit-a.test"])]
+    assert alike == [uuids["kit-b.test"]]

@@ -184,6 +184,29 @@ def test_search_hit_shape(client: TestClient, scans: Scans, alice: Key, path: st
     assert hit["page"]["url"] == "https://daily.example/article?id=7"
 
 
+@pytest.mark.parametrize("slash", ["/", ""])
+def test_similar_is_structure_search(
+    client: TestClient, scans: Scans, alice: Key, bob: Key, slash: str
+) -> None:
+    """urlscan-python's ``Pro.structure_search``: the same news page scanned again looks alike
+    (same DOM structure, same screenshot); others' private scans and failures do not show."""
+    first, second = scans.finish(alice), scans.finish()
+    mine = scans.finish(alice, "private")
+    scans.finish(bob, "private")
+    scans.fail()
+    path = f"/api/v1/pro/result/{first.uuid}/similar{slash}"
+
+    body = client.get(path, headers=alice.headers).json()
+    assert set(body) == {"results", "total", "took", "has_more"}
+    assert [hit["_id"] for hit in body["results"]] == [mine.uuid, second.uuid]
+    anonymous = client.get(path, params={"q": "task.tags:news", "size": 1}).json()
+    assert anonymous["total"] == 1 and anonymous["results"][0]["_id"] == second.uuid
+    assert client.get(path, params={"q": "nosuchfield:x"}).status_code == 400
+    hidden = f"/api/v1/pro/result/{mine.uuid}/similar/"
+    assert client.get(hidden, headers=bob.headers).status_code == 404
+    assert client.get(hidden).status_code == 404
+
+
 def test_search_pages_with_search_after_and_counts_with_size_0(
     client: TestClient, scans: Scans
 ) -> None:

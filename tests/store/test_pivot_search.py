@@ -143,3 +143,41 @@ def test_near_phash_finds_screenshots_within_three_bits(store: Store) -> None:
 def test_near_phash_takes_a_64_bit_hash(store: Store, value: str) -> None:
     with pytest.raises(InvalidQuery):
         store.search(f"phash.near:{value}", viewer=None)
+
+
+def test_similar_scans_share_the_structure_or_a_near_screenshot(store: Store) -> None:
+    kit = finish_kit_scan(store).uuid
+    copy = finish_kit_scan(store, screenshotPhash=flip(PIVOTS["screenshotPhash"], 5, 9)).uuid
+    # Another structure (a re-templated kit) whose screenshot is within three bits.
+    looks_alike = finish_kit_scan(
+        store, structureHash="1" * 32, screenshotPhash=flip(PIVOTS["screenshotPhash"], 1, 20)
+    ).uuid
+    finish_kit_scan(store, structureHash="2" * 32, screenshotPhash="0" * 16)  # another page
+    finish_kit_scan(store, structureHash=None, screenshotPhash=None)  # nothing to compare
+
+    found = store.similar(kit, viewer=None)
+    assert {r.uuid for r in found.records} == {copy, looks_alike}  # never the scan itself
+    assert found.total == 2
+    filtered = store.similar(kit, f"structure:{PIVOTS['structureHash']}", viewer=None)
+    assert [r.uuid for r in filtered.records] == [copy]
+    assert store.similar(looks_alike, viewer=None).total == 2  # kit and copy, by the screenshot
+
+
+def test_similar_shows_only_what_the_viewer_may_see(store: Store) -> None:
+    kit = finish_kit_scan(store).uuid
+    record, _ = store.submit(
+        news_request().model_copy(update={"visibility": "private"}), owner="k1"
+    )
+    job = store.claim("worker-1", 60)
+    assert job is not None
+    assert store.complete(job, kit_report(job), news_capture())
+    assert store.similar(kit, viewer=None).total == 0
+    assert [r.uuid for r in store.similar(kit, viewer="k1").records] == [record.uuid]
+
+
+def test_similar_of_a_scan_without_pivots_is_empty_but_checks_the_query(store: Store) -> None:
+    bare = finish_kit_scan(store, structureHash=None, screenshotPhash=None).uuid
+    finish_kit_scan(store)
+    assert store.similar(bare, viewer=None).total == 0
+    with pytest.raises(InvalidQuery):
+        store.similar(bare, "nosuchfield:x", viewer=None)
