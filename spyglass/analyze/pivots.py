@@ -151,7 +151,7 @@ def up_filtered_image(png: bytes, aspect: float) -> Image.Image | None:
     pixels[0] = table[0, 1:]  # the first row's "row above" is zeros
     for row in range(1, rows):
         np.add(pixels[row - 1], table[row, 1:], out=pixels[row])  # wraps modulo 256
-    return Image.frombuffer(mode, (width, rows), pixels.tobytes(), "raw", mode, 0, 1)
+    return Image.frombuffer(mode, (width, rows), pixels, "raw", mode, 0, 1)  # no copy
 
 
 def _decoded_image(png: bytes, aspect: float) -> Image.Image | None:
