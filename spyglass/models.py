@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -217,6 +218,16 @@ class Favicon(BaseModel):
     url: str
     sha256: str
     mime_type: str | None = None
+
+
+def tls_origin(url: str) -> str:
+    """How ``RawCapture.certificates`` is keyed: the origin, as DevTools keys certificates.
+
+    >>> tls_origin("https://user@News.test:8443/a?b")
+    'https://news.test:8443'
+    """
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 class RawCapture(BaseModel):

@@ -14,27 +14,16 @@ import binascii
 import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from spyglass.analyze.domains import host_of
 from spyglass.analyze.timestamps import epoch_seconds
-from spyglass.models import Certificate, TLSDetails, Transaction
+from spyglass.models import Certificate, TLSDetails, Transaction, tls_origin
 
 DAY = 86400
 YOUNG_DAYS = 7  # certificates this fresh are typical of throwaway phishing hosts
-
-
-def tls_origin(url: str) -> str:
-    """The origin a chain is filed under (as the recorder files it).
-
-    >>> tls_origin("https://user@News.test:8443/a?b")
-    'https://news.test:8443'
-    """
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 def parse_certificate(der: bytes, task_time: datetime) -> Certificate:

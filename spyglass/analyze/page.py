@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from spyglass.analyze.certs import hop_certificate, leaf_certificates, tls_origin
+from spyglass.analyze.certs import hop_certificate, leaf_certificates
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import bare_ip
 from spyglass.analyze.timestamps import iso_utc
-from spyglass.models import Page, RawCapture, Transaction
+from spyglass.models import Page, RawCapture, Transaction, tls_origin
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 

@@ -13,12 +13,18 @@ import base64
 import hashlib
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from playwright.async_api import CDPSession
 from playwright.async_api import Error as PlaywrightError
 
-from spyglass.models import ConsoleMessage, Navigation, Popup, TLSDetails, Transaction
+from spyglass.models import (
+    ConsoleMessage,
+    Navigation,
+    Popup,
+    TLSDetails,
+    Transaction,
+    tls_origin,
+)
 
 MAX_CONSOLE = 1000
 MAX_POPUPS = 100
@@ -498,16 +504,6 @@ def _apply_response(hop: Transaction, response: dict[str, Any]) -> None:
             valid_from=int(details["validFrom"]) if details.get("validFrom") else None,
             valid_to=int(details["validTo"]) if details.get("validTo") else None,
         )
-
-
-def tls_origin(url: str) -> str:
-    """The origin DevTools keys certificates by.
-
-    >>> tls_origin("https://user@News.test:8443/a?b")
-    'https://news.test:8443'
-    """
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 def header_names(headers_text: str | None) -> list[str] | None:
