@@ -64,3 +64,12 @@ def js_chains() -> tuple[str, ...]:
     technologies = load().technologies or {}
     chains = {chain for tech in technologies.values() for chain in tech.get("js", {})}
     return tuple(sorted(chains))
+
+
+@functools.cache
+def js_chains_by_root() -> dict[str, tuple[str, ...]]:
+    """``js_chains()`` by the global each starts at: ``{"jQuery": ("jQuery.fn.jquery", ...)}``."""
+    grouped: dict[str, list[str]] = {}
+    for chain in js_chains():
+        grouped.setdefault(chain.partition(".")[0], []).append(chain)
+    return {root: tuple(chains) for root, chains in grouped.items()}

