@@ -14,6 +14,8 @@ whatever the timeout.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -191,6 +193,24 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'spyglass.db').resolve()}"
 
 
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database file in WAL mode (it stays so). Switching needs the file to itself and
+    SQLite answers "database is locked" at once rather than waiting, so processes that create
+    the database together retry, within the busy timeout; once the file is WAL, only read."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)  # another connection holds the file for a moment: back off
+        delay = min(delay * 2, 0.2)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite connections get the pragmas the module docstring explains.
 
@@ -210,8 +230,8 @@ def make_engine(url: str) -> Engine:
         # pysqlite's own transaction handling would defer BEGIN; we emit BEGIN ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
