@@ -42,6 +42,9 @@ from spyglass.settings import Settings
 from spyglass.store.search import SearchResult
 
 MAX_SEARCH_SIZE = 10000
+# The paging parameters of every search-shaped answer.
+SearchSize = Annotated[int, Query(ge=0, le=MAX_SEARCH_SIZE)]
+SearchAfter = Annotated[str | None, Query(description="epoch_ms,uuid of the last hit")]
 DEFAULT_COUNTRY = "xx"  # ISO 3166 "user-assigned": where the scanner runs is not configured
 CHROME_USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -136,8 +139,8 @@ async def search(
     settings: SettingsDep,
     store: StoreDep,
     q: str = "",
-    size: Annotated[int, Query(ge=0, le=MAX_SEARCH_SIZE)] = 100,
-    search_after: Annotated[str | None, Query(description="epoch_ms,uuid of the last hit")] = None,
+    size: SearchSize = 100,
+    search_after: SearchAfter = None,
     datasource: str | None = None,
     collapse: Annotated[str | None, Query(description="Accepted, ignored")] = None,
 ) -> Response:
@@ -162,8 +165,8 @@ async def similar(
     settings: SettingsDep,
     store: StoreDep,
     q: str = "",
-    size: Annotated[int, Query(ge=0, le=MAX_SEARCH_SIZE)] = 100,
-    search_after: Annotated[str | None, Query(description="epoch_ms,uuid of the last hit")] = None,
+    size: SearchSize = 100,
+    search_after: SearchAfter = None,
 ) -> Response:
     """urlscan's structure search: finished scans the caller may see that look like ``uuid``
     (same DOM structure hash, or a near screenshot pHash), filtered by ``q``; the search

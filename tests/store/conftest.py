@@ -63,6 +63,18 @@ def news_report(job: ClaimedJob, capture: RawCapture) -> dict[str, Any]:
     return report
 
 
+def claimed_job() -> ClaimedJob:
+    """A job as a worker holds it, for tests of what a report indexes (no store needed)."""
+    return ClaimedJob(
+        job_id=1,
+        scan_uuid="6f1c2a9e-0d5b-4f57-9a43-5c7e1b2d3f40",
+        attempt=1,
+        worker_id="w",
+        request=news_request(),
+        submitted_at=datetime(2023, 12, 23, 9, tzinfo=UTC),
+    )
+
+
 def news_request(**changes: Any) -> ScanRequest:
     return ScanRequest(url="http://news.test/", tags=("news",), **changes)
 

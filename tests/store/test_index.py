@@ -1,21 +1,11 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from spyglass.models import ClaimedJob
 from spyglass.store.index import MAX_VALUE_CHARS, domain_and_parents, index_key, index_terms
-from tests.store.conftest import news_capture, news_report, news_request
+from tests.store.conftest import claimed_job, news_capture, news_report
 
 
 def news_terms() -> set[tuple[str, str]]:
-    job = ClaimedJob(
-        job_id=1,
-        scan_uuid="6f1c2a9e-0d5b-4f57-9a43-5c7e1b2d3f40",
-        attempt=1,
-        worker_id="w",
-        request=news_request(),
-        submitted_at=datetime(2023, 12, 23, 9, tzinfo=UTC),
-    )
+    job = claimed_job()
     return index_terms(news_report(job, news_capture()))
 
 

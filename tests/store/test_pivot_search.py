@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from spyglass.models import ClaimedJob, ScanRecord
 from spyglass.store import InvalidQuery, Store
 from spyglass.store.index import index_terms
 from spyglass.store.search import parse_query
-from tests.store.conftest import news_capture, news_report, news_request
+from tests.store.conftest import claimed_job, news_capture, news_report, news_request
 
 SITEKEY = "6LcKitPivotTestSiteKey0000000000000000000"
 HHHASH = "hhh:1:" + "ab" * 32
@@ -46,14 +45,7 @@ def finish_kit_scan(store: Store, **pivots: Any) -> ScanRecord:
 
 
 def test_pivot_terms() -> None:
-    job = ClaimedJob(
-        job_id=1,
-        scan_uuid="6f1c2a9e-0d5b-4f57-9a43-5c7e1b2d3f40",
-        attempt=1,
-        worker_id="w",
-        request=news_request(),
-        submitted_at=datetime(2023, 12, 23, 9, tzinfo=UTC),
-    )
+    job = claimed_job()
     terms = index_terms(kit_report(job))
     assert {
         ("structure", "3f64503daa9def954ded28a7c6e7f7fd"),
