@@ -149,7 +149,9 @@ def serve(host: str, port: int, workers: int) -> None:
     if "SPYGLASS_PUBLIC_URL" not in os.environ:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     ip_data = _ip_data_or_exit(settings)  # one per process: the API's and the workers'
-    store = Store.open(settings.data_dir, settings.database_url)
+    store = Store.open(
+        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
+    )
     try:
         app = create_app(
             settings,
@@ -173,7 +175,9 @@ def worker(workers: int) -> None:
 
     settings = _settings_or_exit()
     ip_data = _ip_data_or_exit(settings)
-    store = Store.open(settings.data_dir, settings.database_url)
+    store = Store.open(
+        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
+    )
     try:
         asyncio.run(
             _until_signalled(lambda stop: run_workers(settings, store, workers, stop, ip_data))
@@ -194,7 +198,9 @@ def keys_create(name: str) -> None:
     from spyglass.store import Store
 
     settings = _settings_or_exit()
-    store = Store.open(settings.data_dir, settings.database_url)
+    store = Store.open(
+        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
+    )
     try:
         key_id, secret = store.create_api_key(name)
     finally:

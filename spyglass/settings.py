@@ -64,6 +64,8 @@ class Settings(BaseModel):
     # Anonymous callers may read public scans (result, screenshot, DOM, search); submitting
     # always needs a key.
     anonymous_read: bool = True
+    # Any search statement running longer is stopped (a 400 that says so), whatever it asks.
+    search_timeout: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -99,6 +101,7 @@ class Settings(BaseModel):
         for name, field in (
             ("SPYGLASS_DEDUPE_WINDOW", "dedupe_window"),
             ("SPYGLASS_LEASE_SECONDS", "lease_seconds"),
+            ("SPYGLASS_SEARCH_TIMEOUT", "search_timeout"),
         ):
             if env.get(name):
                 values[field] = _parse_number(env[name], name, float)

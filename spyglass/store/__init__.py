@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest
@@ -24,8 +25,13 @@ from spyglass.store import keys, queue
 from spyglass.store import search as search_module
 from spyglass.store.blobs import BlobStore, LocalBlobs
 from spyglass.store.db import ReportRow, Scan, make_engine, migrate, sqlite_url, utcnow, writer
+from spyglass.store.indexing import REINDEX_BATCH, reindex_batch
 from spyglass.store.records import ApiKeyRecord, scan_record
-from spyglass.store.search import InvalidQuery, SearchResult
+from spyglass.store.search import InvalidQuery, SearchResult, SearchTimeout
+
+# The migration that last rebuilt the search index: stores older than it are reindexed.
+REINDEXED_AT = "0002"
+SUBMIT_ATTEMPTS = 3
 
 __all__ = [
     "ApiKeyRecord",
@@ -33,33 +39,49 @@ __all__ = [
     "InvalidQuery",
     "LocalBlobs",
     "SearchResult",
+    "SearchTimeout",
     "Store",
 ]
 
 
 class Store:
     def __init__(
-        self, engine: Engine, blobs: BlobStore, *, clock: Callable[[], datetime] = utcnow
+        self,
+        engine: Engine,
+        blobs: BlobStore,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        search_timeout: float = search_module.DEFAULT_TIMEOUT,
     ) -> None:
         self.engine = engine
         self.blobs = blobs
         self.clock = clock
+        self.search_timeout = search_timeout
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(writer(engine), expire_on_commit=False)
 
     @classmethod
-    def open(cls, data_dir: Path, database_url: str | None = None) -> Store:
+    def open(
+        cls,
+        data_dir: Path,
+        database_url: str | None = None,
+        *,
+        search_timeout: float = search_module.DEFAULT_TIMEOUT,
+    ) -> Store:
         """Open (creating and migrating to the newest schema) the store of ``data_dir``;
         the database is ``database_url`` when given, else ``data_dir/spyglass.db``."""
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(database_url or sqlite_url(data_dir))
         try:
-            migrate(engine)
+            before = migrate(engine)
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, LocalBlobs(data_dir / "blobs"))
+        store = cls(engine, LocalBlobs(data_dir / "blobs"), search_timeout=search_timeout)
+        if before is not None and before < REINDEXED_AT:
+            store.reindex()  # the migration dropped the old index
+        return store
 
     def close(self) -> None:
         self.engine.dispose()
@@ -94,6 +116,29 @@ class Store:
         With ``dedupe_window`` seconds and without ``force``, an equal submission (url,
         visibility, owner, options) made within the window and not failed is returned instead.
         """
+        for attempt in range(SUBMIT_ATTEMPTS):
+            try:
+                return self._submit(
+                    request, owner=owner, priority=priority, source=source,
+                    dedupe_window=dedupe_window, force=force,
+                )  # fmt: skip
+            except IntegrityError:
+                # Another API host took the same sort key in the same millisecond (PostgreSQL:
+                # both saw it free); a new attempt picks a new one.
+                if attempt == SUBMIT_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _submit(
+        self,
+        request: ScanRequest,
+        *,
+        owner: str | None,
+        priority: int,
+        source: str | None,
+        dedupe_window: float,
+        force: bool,
+    ) -> tuple[ScanRecord, bool]:
         with self._write() as session:
             return queue.submit(
                 session,
@@ -127,7 +172,13 @@ class Store:
         """Finished scans ``viewer`` may see matching ``query``, newest first (see ``search``)."""
         with self._read() as session:
             return search_module.search(
-                session, query, viewer=viewer, size=size, search_after=search_after
+                session,
+                query,
+                viewer=viewer,
+                size=size,
+                search_after=search_after,
+                timeout=self.search_timeout,
+                now=self.clock(),
             )
 
     def similar(
@@ -142,8 +193,25 @@ class Store:
         """Finished scans ``viewer`` may see that look like scan ``uuid`` (see ``similar``)."""
         with self._read() as session:
             return search_module.similar(
-                session, uuid, query, viewer=viewer, size=size, search_after=search_after
+                session,
+                uuid,
+                query,
+                viewer=viewer,
+                size=size,
+                search_after=search_after,
+                timeout=self.search_timeout,
             )
+
+    def reindex(self) -> int:
+        """Rebuild the search index of every finished scan from its report; how many."""
+        done, after = 0, ""
+        while True:
+            with self._write() as session:
+                last = reindex_batch(session, after)
+            if last is None:
+                return done
+            done += REINDEX_BATCH
+            after = last
 
     # ----------------------------------------------------------------------- jobs
 

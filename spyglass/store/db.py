@@ -22,6 +22,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -42,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+SORT_KEY_BITS = 20
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Held while migrating so that an API and its workers starting together migrate once.
@@ -89,8 +91,10 @@ class Scan(Base):
 
     __tablename__ = "scans"
     __table_args__ = (
-        # Search walks finished scans newest first: (status, submitted_ms, uuid) is its order.
         Index("ix_scans_status_submitted_ms_uuid", "status", "submitted_ms", "uuid"),
+        # A search without a selective term walks finished, visible scans newest first.
+        Index("ix_scans_status_sort_key", "status", "sort_key", "visibility", "owner"),
+        Index("ux_scans_sort_key", "sort_key", unique=True),
         Index("ix_scans_dedupe_key_submitted_ms", "dedupe_key", "submitted_ms"),
         Index("ix_scans_owner_submitted_ms", "owner", "submitted_ms"),
     )
@@ -104,8 +108,11 @@ class Scan(Base):
     source: Mapped[str | None] = mapped_column(String(64))
     tags: Mapped[list[str]] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # submitted_at in epoch milliseconds: the search order and its search_after cursor.
+    # submitted_at in epoch milliseconds: what search_after cursors name.
     submitted_ms: Mapped[int] = mapped_column(BigInteger)
+    # The search order, unique: submitted_ms << SORT_KEY_BITS plus a tie-breaker. Index rows
+    # and the full-text index carry it (see ScanIndex).
+    sort_key: Mapped[int] = mapped_column(BigInteger)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failure_reason: Mapped[str | None] = mapped_column(String(64))
@@ -130,21 +137,37 @@ class ReportRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class ScanIndex(Base):
-    """Search terms of finished scans: (scan, field, lower-cased value), one row per term.
+class _IndexRow:
+    """A search term of a finished scan, with what search orders and filters by.
 
-    The primary key (scan_uuid, field, value) deduplicates and serves per-scan lookups; the
-    (field, value, scan_uuid) index serves search.
+    The primary key (field, value, sort_key) is the whole lookup: rows of one value come out
+    newest first, ``sort_key < cursor`` is a range, and ``viewer`` (NULL: public; else the only
+    caller who may find the scan) is filtered without reading ``scans``.
     """
 
-    __tablename__ = "scan_index"
-    __table_args__ = (Index("ix_scan_index_field_value_scan_uuid", "field", "value", "scan_uuid"),)
-
-    scan_uuid: Mapped[str] = mapped_column(
-        String(36), ForeignKey("scans.uuid", ondelete="CASCADE"), primary_key=True
-    )
     field: Mapped[str] = mapped_column(String(32), primary_key=True)
-    value: Mapped[str] = mapped_column(String(600), primary_key=True)
+    sort_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    viewer: Mapped[str | None] = mapped_column(String(32))
+
+
+class ScanIndex(_IndexRow, Base):
+    """Keyword terms: lower-cased values (see ``search/values.py``)."""
+
+    __tablename__ = "scan_index"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    value: Mapped[str] = mapped_column(
+        String(600).with_variant(String(600, collation="C"), "postgresql"), primary_key=True
+    )
+
+
+class ScanNumber(_IndexRow, Base):
+    """Numeric terms (``page.status``, ``stats.requests``, ``verdicts.score``...)."""
+
+    __tablename__ = "scan_numbers"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    value: Mapped[int] = mapped_column(BigInteger, primary_key=True)
 
 
 class Job(Base):
@@ -249,22 +272,35 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
+# Full-text tables differ per backend and are written in SQL (store/fulltext.py); the models
+# do not describe them, so schema comparisons leave them out.
+FULLTEXT_TABLES = ("scan_text", "scan_fts")
+
+
+def in_models(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic ``include_name``: False for the full-text tables (and FTS5's shadow tables)."""
+    return not (type_ == "table" and name is not None and name.startswith(FULLTEXT_TABLES))
+
+
 def alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Upgrade the database to the newest revision, once even when processes start together."""
+def migrate(engine: Engine) -> str | None:
+    """Upgrade the database to the newest revision, once even when processes start together;
+    the revision it had before (None: it was new)."""
     config = alembic_config()
     with writer(engine).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK}
             )
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    return before
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,5 @@
-"""Search terms of a report: the ``scan_index`` rows derived from a urlscan document.
+"""What a report is found by: its keyword terms, numbers and full text (``search/fields.py``
+names them; the ``scan_index``, ``scan_numbers`` and ``scan_text`` tables hold them).
 
 ``index_terms(report)`` -> ``{("domain", "cdn.news.test"), ("domain", "news.test"), ...}``
 
@@ -10,26 +11,24 @@ touched ``cdn.news.test`` with one equality lookup, as urlscan's ``domain:`` doe
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from spyglass.store.db import sha256_hex
+from spyglass.search.values import index_key, phash_bands, words
 
-# Longer values are indexed by their sha256: a B-tree entry has a size limit on PostgreSQL
-# (about 2.7 kB), and a data: URL or a giant title would exceed it. Lookups hash the same way.
-MAX_VALUE_CHARS = 512
+# Full text kept per scan: enough for every visible word of a long article or a phishing kit;
+# a page of megabytes of text (generated filler) is cut.
+MAX_BODY_CHARS = 100_000
+MAX_PAGE_DOMAINS = 200
 
 
-def index_key(value: Any) -> str | None:
-    """The stored form of a search value: ``" News.Test "`` -> ``"news.test"``; long values
-    become ``"sha256:<hex>"``; empty values None."""
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if not text:
-        return None
-    if len(text) > MAX_VALUE_CHARS:
-        return "sha256:" + sha256_hex(text)
-    return text
+@dataclass(frozen=True)
+class TextDocument:
+    """The full-text columns of a scan, in ``values.words`` form."""
+
+    title: str
+    page: str  # page and task URLs and the domains contacted
+    body: str  # visible text
 
 
 def domain_and_parents(domain: str) -> list[str]:
@@ -39,7 +38,7 @@ def domain_and_parents(domain: str) -> list[str]:
 
 
 def index_terms(report: dict[str, Any]) -> set[tuple[str, str]]:
-    """Every (field, value) a search can find ``report`` by (see the module docstring)."""
+    """Every keyword (field, value) a search can find ``report`` by."""
     terms: set[tuple[str, str]] = set()
     for field, values in _raw_terms(report):
         for value in values:
@@ -47,6 +46,42 @@ def index_terms(report: dict[str, Any]) -> set[tuple[str, str]]:
             if key is not None:
                 terms.add((field, key))
     return terms
+
+
+def index_numbers(report: dict[str, Any]) -> set[tuple[str, int]]:
+    """Every numeric (field, value) of ``report``: ``{("page.status", 200), ...}``."""
+    page = report.get("page") or {}
+    stats = report.get("stats") or {}
+    lists = report.get("lists") or {}
+    overall = (report.get("verdicts") or {}).get("overall") or {}
+    values = {
+        "page.status": page.get("status"),
+        "stats.requests": len((report.get("data") or {}).get("requests") or []),
+        "stats.uniqIPs": len(lists.get("ips") or []),
+        "stats.uniqCountries": len(lists.get("countries") or []),
+        "stats.domains": len(lists.get("domains") or []),
+        "stats.totalLinks": stats.get("totalLinks"),
+        "verdicts.score": overall.get("score"),
+    }
+    numbers: set[tuple[str, int]] = set()
+    for field, value in values.items():
+        try:
+            numbers.add((field, int(value)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue  # absent (a failed scan has no status): not indexed
+    return numbers
+
+
+def index_text(report: dict[str, Any]) -> TextDocument:
+    task = report.get("task") or {}
+    page = report.get("page") or {}
+    domains = (report.get("lists") or {}).get("domains") or []
+    where = [page.get("url"), task.get("url"), page.get("domain"), *domains[:MAX_PAGE_DOMAINS]]
+    return TextDocument(
+        title=words(str(page.get("title") or "")),
+        page=words(" ".join(str(w) for w in where if w)),
+        body=words(str(report.get("text") or "")[:MAX_BODY_CHARS]),
+    )
 
 
 def _raw_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
@@ -64,21 +99,44 @@ def _raw_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
     # lists.asns are bare numbers ("13335"), page.asn is "AS13335"; asn: searches "AS13335".
     asns = (f"AS{a}" if str(a).isdigit() else a for a in lists.get("asns", []))
     yield "asn", [*asns, page.get("asn")]
+    yield "asnname", [page.get("asnname")]
     yield "country", [*lists.get("countries", []), page.get("country")]
     yield "url", [*lists.get("urls", []), page.get("url"), task.get("url")]
     yield "hash", lists.get("hashes", [])
     # Downloads apart: /responses/{hash} serves what "hash" finds, and a download (malware,
     # perhaps) must never be served raw.
     yield "download", (d.get("sha256") for d in downloads)
-    yield "server", [*lists.get("servers", []), page.get("server")]
-    yield "link_domain", lists.get("linkDomains", [])
-    yield "form_action", (f.get("actionUrl") for f in forms)
-    yield "form_domain", (f.get("actionDomain") for f in forms)
-    yield "tag", task.get("tags") or []
     yield "filename", (d.get("suggestedFilename") for d in downloads)
-    for name in ("domain", "ip", "url", "title", "status"):
+    yield "server", [*lists.get("servers", []), page.get("server")]
+    yield "links.domain", lists.get("linkDomains", [])
+    yield "form.action", (f.get("actionUrl") for f in forms)
+    yield "form.domain", (f.get("actionDomain") for f in forms)
+    yield "tag", task.get("tags") or []
+    for name in ("domain", "ip", "url", "asn", "asnname", "country", "server"):
         yield f"page.{name}", [page.get(name)]
+    yield "page.apex", [page.get("apexDomain")]
+    yield "page.mime", [page.get("mimeType")]
+    for name in ("method", "source", "url", "domain", "visibility"):
+        yield f"task.{name}", [task.get(name)]
+    yield from _verdict_terms(report)
     yield from _pivot_terms(report.get("pivots") or {})
+
+
+def _verdict_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
+    overall = (report.get("verdicts") or {}).get("overall") or {}
+    if "malicious" in overall:
+        yield "verdicts.malicious", [str(bool(overall["malicious"])).lower()]
+    yield "verdicts.brands", [_name(b) for b in overall.get("brands") or []]
+    yield "verdicts.categories", overall.get("categories") or []
+    calls = (report.get("wallet") or {}).get("calls") or []
+    yield "wallet.address", (a for call in calls for a in call.get("addresses") or [])
+    crypto = (report.get("lists") or {}).get("cryptoAddresses") or []
+    yield "crypto.address", (_name(a, "address") for a in crypto)
+
+
+def _name(item: Any, key: str = "key") -> Any:
+    """Brands and addresses are strings or objects (``{"key": "paypal", ...}``)."""
+    return item.get(key) if isinstance(item, dict) else item
 
 
 def _pivot_terms(pivots: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
@@ -91,22 +149,6 @@ def _pivot_terms(pivots: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
     yield "sitekey", (i.get("value") for i in pivots.get("captcha") or [])
     yield "analytics", (i.get("value") for i in pivots.get("analytics") or [])
     yield "cookie", pivots.get("cookieNames") or []
-
-
-def phash_bands(phash: str | None) -> list[str]:
-    """The four 16-bit quarters of a 64-bit pHash, each with its place: two hashes within
-    Hamming distance 3 share at least one (pigeonhole), so ``phash.near:`` finds them with
-    equality lookups alone.
-
-    >>> phash_bands("f358665c745c6670")
-    ['0:f358', '1:665c', '2:745c', '3:6670']
-    >>> phash_bands("not a hash"), phash_bands(None)
-    ([], [])
-    """
-    text = (phash or "").strip().lower()
-    if len(text) != 16 or any(c not in "0123456789abcdef" for c in text):
-        return []
-    return [f"{i}:{text[4 * i : 4 * i + 4]}" for i in range(4)]
 
 
 def summary_of(report: dict[str, Any]) -> dict[str, Any]:

@@ -18,13 +18,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, ScanStatus
-from spyglass.store.db import Job, ReportRow, Scan, ScanIndex, epoch_ms, sha256_hex
-from spyglass.store.index import index_terms, summary_of
+from spyglass.store.db import Job, ReportRow, Scan, epoch_ms, sha256_hex
+from spyglass.store.index import summary_of
+from spyglass.store.indexing import write_index
 from spyglass.store.records import scan_record
+from spyglass.store.search import new_sort_key
 
 DEFAULT_MAX_ATTEMPTS = 3
 RETRIES_EXHAUSTED = "retries_exhausted"
@@ -71,8 +73,9 @@ def submit(
         ).first()
         if recent is not None:
             return scan_record(recent), True
+    scan_id = uuid4()
     scan = Scan(
-        uuid=str(uuid4()),
+        uuid=str(scan_id),
         url=request.url,
         visibility=request.visibility,
         owner=owner,
@@ -82,6 +85,7 @@ def submit(
         tags=list(request.tags),
         submitted_at=now,
         submitted_ms=epoch_ms(now),
+        sort_key=new_sort_key(session, epoch_ms(now), scan_id.int),
         dedupe_key=key,
         priority=priority,
     )
@@ -195,16 +199,12 @@ def complete(
     )
     if taken.rowcount != 1:
         return False
-    session.execute(delete(ScanIndex).where(ScanIndex.scan_uuid == job.scan_uuid))
     session.execute(delete(ReportRow).where(ReportRow.scan_uuid == job.scan_uuid))
     session.add(ReportRow(scan_uuid=job.scan_uuid, document=report))
-    rows = [
-        {"scan_uuid": job.scan_uuid, "field": field, "value": value}
-        for field, value in sorted(index_terms(report))
-    ]
     session.flush()
-    if rows:
-        session.execute(insert(ScanIndex), rows)
+    scan = session.get(Scan, job.scan_uuid)
+    assert scan is not None, job.scan_uuid  # a job's scan row is never deleted
+    write_index(session, scan, report)
     session.execute(
         update(Scan)
         .where(Scan.uuid == job.scan_uuid)

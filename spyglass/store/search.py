@@ -1,76 +1,64 @@
-"""Search over finished scans: a small subset of urlscan's query language, as SQL.
+"""Search: a parsed query (``search/query.py``) run as SQL over the index tables.
 
-    domain:news.test AND page.status:200
-    page.title:"Daily Example — World news" hash:e3b0c442...
+Hits are finished scans the viewer may see, newest first by ``sort_key``. The plan reads as
+little as it can, because at a million scans one value ("domain:google.com") can match
+hundreds of thousands of them:
 
-Terms are ``field:value`` or ``field:"quoted value"`` (``\\"`` escapes a quote), joined by
-whitespace or ``AND``; every term must match. ``""`` and ``*`` match everything. Matching is
-exact and case-insensitive, except ``domain:`` which also matches subdomains (see ``index``)
-and ``phash.near:`` which matches near-identical screenshots (see ``NEAR_PHASH``).
-The full Lucene syntax (OR, NOT, wildcards, ranges) comes with ``spyglass/search``; until then
-anything else is an ``InvalidQuery``.
+- every term is an index range ``(field, value, sort_key)`` that yields matching scans
+  already newest first, visibility included (``viewer``), from the cursor on;
+- an AND is driven by its smallest term (each term counted up to ``MAX_TOTAL`` first) and
+  checks the others per candidate with point lookups; an OR of terms is the union of theirs; a
+  NOT, or a query of dates only, walks all visible scans newest first;
+- date ranges are bounds on ``sort_key`` (it starts with the submission time in ms) pushed
+  into every range read, as is ``search_after``;
+- ``total`` counts at most ``MAX_TOTAL`` matches, as urlscan.io does.
 
-Hits are newest first by (submitted_at in ms, uuid); ``search_after`` is the last hit's pair.
+Every statement runs under the store's time limit (PostgreSQL ``statement_timeout``, a SQLite
+progress handler); a query that needs longer is stopped with ``SearchTimeout``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true, union
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Select
 
 from spyglass.errors import InvalidQuery
 from spyglass.models import ScanRecord, ScanStatus
-from spyglass.store.db import Scan, ScanIndex
-from spyglass.store.index import index_key, phash_bands
+from spyglass.search.query import (
+    And,
+    DateRange,
+    Everything,
+    Keyword,
+    Node,
+    Not,
+    NumberRange,
+    Or,
+    Text,
+    parse,
+)
+from spyglass.store import fulltext
+from spyglass.store.db import SORT_KEY_BITS, Scan, ScanIndex, ScanNumber, utcnow
 from spyglass.store.records import scan_record
 
 MAX_TOTAL = 10_000
 MAX_SIZE = 10_000
-
-# query field -> scan_index field
-FIELDS = {
-    "domain": "domain",
-    "ip": "ip",
-    "hash": "hash",
-    "download": "download",
-    "url": "url",
-    "asn": "asn",
-    "country": "country",
-    "server": "server",
-    "filename": "filename",
-    "page.domain": "page.domain",
-    "page.ip": "page.ip",
-    "page.url": "page.url",
-    "page.title": "page.title",
-    "page.status": "page.status",
-    "task.tags": "tag",
-    "tag": "tag",
-    "links.domain": "link_domain",
-    "form.action": "form_action",
-    "form.domain": "form_domain",
-    "apexDomain": "apex",
-    "page.apexDomain": "apex",
-    # Look-alike pivots: structure:<hash>, favicon:<sha256 or mmh3>, sitekey:6Lc..., ...
-    "structure": "structure",
-    "phash": "phash",
-    "favicon": "favicon",
-    "hhhash": "hhhash",
-    "sitekey": "sitekey",
-    "analytics": "analytics",
-    "cookie": "cookie",
-}
-# Near-duplicate screenshots: every scan whose pHash shares a 16-bit quarter with the one
-# searched, i.e. all within Hamming distance 3 and some further (see index.phash_bands).
-NEAR_PHASH = "phash.near"
+DEFAULT_TIMEOUT = 10.0
+# What makes two scans look alike (urlscan's "structure search"): the same DOM structure, or
+# screenshots whose pHashes share a 16-bit quarter (values.phash_bands).
+SIMILAR_FIELDS = ("structure", "phash_band")
 
 
-@dataclass(frozen=True)
-class Term:
-    field: str  # scan_index field
-    value: str  # index_key of the searched value
-    any_of: tuple[str, ...] = ()  # instead of value: a row with any of these matches
+class SearchTimeout(InvalidQuery):
+    reason = "search_timeout"
 
 
 @dataclass(frozen=True)
@@ -80,87 +68,20 @@ class SearchResult:
     has_more: bool = False
 
 
-def parse_query(query: str) -> list[Term]:
-    """``'domain:News.test AND page.title:"A  b"'`` -> ``[Term("domain", "news.test"),
-    Term("page.title", "a  b")]``; ``""`` and ``"*"`` -> ``[]``."""
-    terms: list[Term] = []
-    position, length = 0, len(query)
-    dangling_and = False
-    while True:
-        while position < length and query[position].isspace():
-            position += 1
-        if position >= length:
-            break
-        start = position
-        while position < length and not query[position].isspace() and query[position] != ":":
-            position += 1
-        name = query[start:position]
-        if position >= length or query[position] != ":":
-            if name == "AND" and terms and not dangling_and:
-                dangling_and = True
-                continue
-            if name == "*" and not terms and not query[position:].strip():
-                break
-            raise InvalidQuery(f"expected field:value at {name!r} (column {start + 1})")
-        if name not in FIELDS and name != NEAR_PHASH:
-            known = ", ".join(sorted([*FIELDS, NEAR_PHASH]))
-            raise InvalidQuery(f"unknown field {name!r}; known: {known}")
-        position += 1
-        value, position = _read_value(query, position)
-        key = index_key(value)
-        if key is None:
-            raise InvalidQuery(f"empty value for {name!r}")
-        if name == NEAR_PHASH:
-            terms.append(_near_phash(key))
-            dangling_and = False
-            continue
-        if FIELDS[name] == "domain":
-            key = key.strip(".")
-        terms.append(Term(FIELDS[name], key))
-        dangling_and = False
-    if dangling_and:
-        raise InvalidQuery("AND without a term after it")
-    return terms
-
-
-def _near_phash(value: str) -> Term:
-    bands = phash_bands(value)
-    if not bands:
-        raise InvalidQuery(f"{NEAR_PHASH} takes a pHash of 16 hex digits, got {value!r}")
-    return Term("phash_band", value, any_of=tuple(bands))
-
-
-def _read_value(query: str, position: int) -> tuple[str, int]:
-    if position < len(query) and query[position] == '"':
-        chars: list[str] = []
-        position += 1
-        while position < len(query):
-            char = query[position]
-            if char == "\\" and position + 1 < len(query):
-                chars.append(query[position + 1])
-                position += 2
-                continue
-            if char == '"':
-                return "".join(chars), position + 1
-            chars.append(char)
-            position += 1
-        raise InvalidQuery("unterminated quoted value")
-    start = position
-    while position < len(query) and not query[position].isspace():
-        position += 1
-    return query[start:position], position
-
-
-def visible_to(viewer: str | None) -> ColumnElement[bool]:
-    """Public scans of anyone and every scan the viewer owns; never others' unlisted/private."""
-    if viewer is None:
-        return Scan.visibility == "public"
-    return or_(Scan.visibility == "public", Scan.owner == viewer)
-
-
-# What makes two scans look alike (urlscan's "structure search"): the same DOM structure, or
-# screenshots whose pHashes share a 16-bit quarter (index.phash_bands).
-SIMILAR_FIELDS = ("structure", "phash_band")
+def search(
+    session: Session,
+    query: str,
+    *,
+    viewer: str | None,
+    size: int = 100,
+    search_after: tuple[int, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    now: datetime | None = None,
+) -> SearchResult:
+    """Finished scans ``viewer`` may see that match ``query`` (see the module docstring)."""
+    node = parse(query, now=now or utcnow())  # InvalidQuery before any SQL
+    return run(session, node, viewer=viewer, size=size, search_after=search_after,
+               timeout=timeout)  # fmt: skip
 
 
 def similar(
@@ -171,63 +92,321 @@ def similar(
     viewer: str | None,
     size: int = 100,
     search_after: tuple[int, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> SearchResult:
     """Finished scans ``viewer`` may see that look like scan ``uuid`` (``SIMILAR_FIELDS``) and
     match ``query``, newest first; the scan itself is not among them. The caller checks that
     ``viewer`` may see ``uuid``."""
+    node = parse(query, now=utcnow())
+    own_key = session.scalar(select(Scan.sort_key).where(Scan.uuid == uuid))
     keys = session.execute(
         select(ScanIndex.field, ScanIndex.value).where(
-            ScanIndex.scan_uuid == uuid, ScanIndex.field.in_(SIMILAR_FIELDS)
+            ScanIndex.sort_key == own_key, ScanIndex.field.in_(SIMILAR_FIELDS)
         )
     ).all()
-    if not keys:
-        parse_query(query.strip())  # a bad query is an error even when nothing could match
+    if own_key is None or not keys:
         return SearchResult(total=0)
-    same = or_(*(and_(ScanIndex.field == f, ScanIndex.value == v) for f, v in keys))
-    alike = Scan.uuid.in_(select(ScanIndex.scan_uuid).where(same))
-    return search(
-        session, query, viewer=viewer, size=size, search_after=search_after,
-        also=(alike, Scan.uuid != uuid),
-    )  # fmt: skip
+    alike = Or(tuple(Keyword(f, v) for f, v in keys))
+    return run(session, And((alike, node)), viewer=viewer, size=size,
+               search_after=search_after, timeout=timeout, exclude=own_key)  # fmt: skip
 
 
-def search(
+def run(
     session: Session,
-    query: str,
+    node: Node,
     *,
     viewer: str | None,
-    size: int = 100,
-    search_after: tuple[int, str] | None = None,
-    also: tuple[ColumnElement[bool], ...] = (),
+    size: int,
+    search_after: tuple[int, str] | None,
+    timeout: float,
+    exclude: int | None = None,
 ) -> SearchResult:
     if not 0 <= size <= MAX_SIZE:
         raise InvalidQuery(f"size must be between 0 and {MAX_SIZE}, got {size}")
-    conditions: list[ColumnElement[bool]] = [
-        Scan.status == ScanStatus.DONE,
-        visible_to(viewer),
-        *also,
-    ]
-    for term in parse_query(query.strip()):
-        value = ScanIndex.value.in_(term.any_of) if term.any_of else ScanIndex.value == term.value
-        matching = select(ScanIndex.scan_uuid).where(ScanIndex.field == term.field, value)
-        conditions.append(Scan.uuid.in_(matching))
-    matched = and_(*conditions)
-    capped = select(Scan.uuid).where(matched).limit(MAX_TOTAL).subquery()
-    total = session.scalar(select(func.count()).select_from(capped)) or 0
-
-    page = select(Scan).where(matched)
-    if search_after is not None:
-        after_ms, after_uuid = search_after
-        page = page.where(
-            or_(
-                Scan.submitted_ms < after_ms,
-                and_(Scan.submitted_ms == after_ms, Scan.uuid < after_uuid),
-            )
-        )
-    page = page.order_by(Scan.submitted_ms.desc(), Scan.uuid.desc()).limit(size + 1)
-    rows = list(session.scalars(page))
+    with _time_limit(session, timeout):
+        planner = _Planner(session, viewer)
+        total = planner.count(node, exclude)
+        if size == 0:
+            return SearchResult(total=total, has_more=total > 0)
+        cursor = _cursor_key(session, search_after) if search_after else None
+        keys = planner.page(node, exclude, before=cursor, limit=size + 1)
+        rows = {
+            row.sort_key: row
+            for row in session.scalars(select(Scan).where(Scan.sort_key.in_(keys[:size])))
+        }
     return SearchResult(
         total=total,
-        records=[scan_record(row) for row in rows[:size]],
-        has_more=len(rows) > size,
+        records=[scan_record(rows[k]) for k in keys[:size] if k in rows],
+        has_more=len(keys) > size,
     )
+
+
+def new_sort_key(session: Session, submitted_ms: int, uuid_int: int) -> int:
+    """A free sort key for a scan submitted at ``submitted_ms``: the millisecond, then the
+    uuid's top bits to order scans of the same millisecond (the next free one if taken)."""
+    key = (submitted_ms << SORT_KEY_BITS) | (uuid_int >> (128 - SORT_KEY_BITS))
+    while session.scalar(select(Scan.sort_key).where(Scan.sort_key == key)) is not None:
+        key += 1
+    return key
+
+
+def visible_to(viewer: str | None) -> ColumnElement[bool]:
+    """Public scans of anyone and every scan the viewer owns; never others' unlisted/private."""
+    if viewer is None:
+        return Scan.visibility == "public"
+    return or_(Scan.visibility == "public", Scan.owner == viewer)
+
+
+def index_viewer(visibility: str, owner: str | None) -> str | None:
+    """What index rows hold as ``viewer``: None (anyone) for public scans, else the owner, or
+    a value no caller has when an unlisted/private scan has no owner."""
+    if visibility == "public":
+        return None
+    return owner or "-"
+
+
+def _cursor_key(session: Session, search_after: tuple[int, str]) -> int:
+    """The sort key of the hit a ``search_after`` (epoch ms, uuid) names."""
+    millis, uuid = search_after
+    key = session.scalar(
+        select(Scan.sort_key).where(Scan.uuid == uuid, Scan.submitted_ms == millis)
+    )
+    return key if key is not None else millis << SORT_KEY_BITS  # a gone scan: from its ms on
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    low: int | None = None  # inclusive sort keys
+    high: int | None = None
+
+    def narrow(self, dates: DateRange) -> _Bounds:
+        low = None if dates.low is None else dates.low << SORT_KEY_BITS
+        high = None if dates.high is None else ((dates.high + 1) << SORT_KEY_BITS) - 1
+        return _Bounds(
+            low if self.low is None else max(self.low, low) if low is not None else self.low,
+            high if self.high is None else min(self.high, high) if high is not None else self.high,
+        )
+
+    def applied(self, key: ColumnElement[int]) -> list[ColumnElement[bool]]:
+        conditions = []
+        if self.low is not None:
+            conditions.append(key >= self.low)
+        if self.high is not None:
+            conditions.append(key <= self.high)
+        return conditions
+
+
+Residual = Callable[[ColumnElement[int]], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """``driver`` (None: every visible scan within ``bounds``) filtered by ``residual`` is
+    exactly the node's set; ``estimate`` is the driver's size as far as counted."""
+
+    driver: Select[tuple[int]] | None
+    residual: Residual | None
+    estimate: float
+    bounds: _Bounds
+
+
+class _Planner:
+    def __init__(self, session: Session, viewer: str | None) -> None:
+        self.session = session
+        self.viewer = viewer
+        self._estimates: dict[Node, int] = {}
+
+    def count(self, node: Node, exclude: int | None) -> int:
+        keys, where = self._keys(node, _Bounds(), exclude)
+        capped = select(keys).where(where).limit(MAX_TOTAL).subquery()
+        return self.session.scalar(select(func.count()).select_from(capped)) or 0
+
+    def page(self, node: Node, exclude: int | None, *, before: int | None, limit: int) -> list[int]:
+        bounds = _Bounds(high=None if before is None else before - 1)
+        keys, where = self._keys(node, bounds, exclude)
+        return list(
+            self.session.scalars(select(keys).where(where).order_by(keys.desc()).limit(limit))
+        )
+
+    def _keys(
+        self, node: Node, bounds: _Bounds, exclude: int | None
+    ) -> tuple[ColumnElement[int], ColumnElement[bool]]:
+        plan = self._plan(node, bounds)
+        source = plan.driver if plan.driver is not None else self._universe(plan.bounds)
+        keys = source.subquery().c.sort_key
+        conditions = [plan.residual(keys)] if plan.residual else []
+        if exclude is not None:
+            conditions.append(keys != exclude)
+        return keys, and_(true(), *conditions)
+
+    # ------------------------------------------------------------------ plans
+
+    def _plan(self, node: Node, bounds: _Bounds) -> _Plan:
+        if isinstance(node, And):
+            return self._plan_and(node, bounds)
+        if isinstance(node, Or):
+            return self._plan_or(node, bounds)
+        if isinstance(node, DateRange):
+            return _Plan(None, None, math.inf, bounds.narrow(node))
+        if isinstance(node, Everything):
+            return _Plan(None, None, math.inf, bounds)
+        if isinstance(node, Not):
+            child = node.child
+            return _Plan(None, lambda key: not_(self._predicate(child, key)), math.inf, bounds)
+        return _Plan(self._leaf_set(node, bounds), None, self._estimate(node), bounds)
+
+    def _plan_and(self, node: And, bounds: _Bounds) -> _Plan:
+        for child in node.children:
+            if isinstance(child, DateRange):
+                bounds = bounds.narrow(child)
+        children = [c for c in node.children if not isinstance(c, DateRange | Everything)]
+        plans = [self._plan(c, bounds) for c in children]
+        driving = [i for i, p in enumerate(plans) if p.driver is not None]
+        if not driving:
+            others = children
+            chosen = _Plan(None, None, math.inf, bounds)
+        else:
+            best = min(driving, key=lambda i: plans[i].estimate)
+            chosen = plans[best]
+            others = [c for i, c in enumerate(children) if i != best]
+
+        def residual(key: ColumnElement[int]) -> ColumnElement[bool]:
+            checks = [chosen.residual(key)] if chosen.residual else []
+            checks += [self._predicate(c, key) for c in others]
+            return and_(true(), *checks)
+
+        has_residual = bool(others) or chosen.residual is not None
+        return replace(chosen, residual=residual if has_residual else None, bounds=bounds)
+
+    def _plan_or(self, node: Or, bounds: _Bounds) -> _Plan:
+        plans = [self._plan(c, bounds) for c in node.children]
+        if any(p.driver is None for p in plans):
+            children = node.children
+            return _Plan(
+                None,
+                lambda key: or_(false(), *(self._predicate(c, key) for c in children)),
+                math.inf,
+                bounds,
+            )
+        parts = []
+        for plan in plans:
+            assert plan.driver is not None
+            if plan.residual is None:
+                parts.append(plan.driver)
+            else:
+                keys = plan.driver.subquery().c.sort_key
+                parts.append(select(keys.label("sort_key")).where(plan.residual(keys)))
+        driver = select(union(*parts).subquery().c.sort_key)
+        return _Plan(driver, None, sum(p.estimate for p in plans), bounds)
+
+    def _estimate(self, leaf: Node) -> int:
+        """How many scans ``leaf`` matches, counted up to MAX_TOTAL + 1 (index-only)."""
+        if leaf not in self._estimates:
+            capped = self._leaf_set(leaf, _Bounds()).limit(MAX_TOTAL + 1).subquery()
+            self._estimates[leaf] = (
+                self.session.scalar(select(func.count()).select_from(capped)) or 0
+            )
+        return self._estimates[leaf]
+
+    # ------------------------------------------------------------------ SQL
+
+    def _universe(self, bounds: _Bounds) -> Select[tuple[int]]:
+        return select(Scan.sort_key).where(
+            Scan.status == ScanStatus.DONE, visible_to(self.viewer), *bounds.applied(Scan.sort_key)
+        )
+
+    def _visible(self, viewer: ColumnElement[str | None]) -> ColumnElement[bool]:
+        if self.viewer is None:
+            return viewer.is_(None)
+        return or_(viewer.is_(None), viewer == self.viewer)
+
+    def _leaf_set(self, leaf: Node, bounds: _Bounds) -> Select[tuple[int]]:
+        """The sort keys of the visible scans ``leaf`` matches within ``bounds``."""
+        if isinstance(leaf, Text):
+            found = fulltext.matching(self.session, leaf).subquery()
+            return select(found.c.sort_key).where(
+                self._visible(found.c.viewer), *bounds.applied(found.c.sort_key)
+            )
+        table, condition = self._term(leaf)
+        return select(table.sort_key).where(
+            condition, self._visible(table.viewer), *bounds.applied(table.sort_key)
+        )
+
+    def _term(self, leaf: Node) -> tuple[type[ScanIndex] | type[ScanNumber], ColumnElement[bool]]:
+        if isinstance(leaf, Keyword):
+            table = aliased(ScanIndex)
+            return table, and_(table.field == leaf.field, _keyword_match(table.value, leaf))
+        assert isinstance(leaf, NumberRange), leaf
+        table = aliased(ScanNumber)
+        conditions = [table.field == leaf.field]
+        if leaf.low is not None:
+            conditions.append(table.value >= leaf.low)
+        if leaf.high is not None:
+            conditions.append(table.value <= leaf.high)
+        return table, and_(*conditions)
+
+    def _predicate(self, node: Node, key: ColumnElement[int]) -> ColumnElement[bool]:
+        """Scan ``key`` (a column of the outer query) matches ``node``: point lookups."""
+        if isinstance(node, And):
+            return and_(true(), *(self._predicate(c, key) for c in node.children))
+        if isinstance(node, Or):
+            return or_(false(), *(self._predicate(c, key) for c in node.children))
+        if isinstance(node, Not):
+            return not_(self._predicate(node.child, key))
+        if isinstance(node, Everything):
+            return true()
+        if isinstance(node, DateRange):
+            return and_(true(), *_Bounds().narrow(node).applied(key))
+        if isinstance(node, Text):
+            return fulltext.matches(self.session, node, key)
+        table, condition = self._term(node)
+        return exists().where(condition, table.sort_key == key)
+
+
+def _keyword_match(value: ColumnElement[str], leaf: Keyword) -> ColumnElement[bool]:
+    if not leaf.wildcard:
+        return value == leaf.value
+    cut = min((i for i, c in enumerate(leaf.value) if c in "*?"), default=len(leaf.value))
+    prefix = leaf.value[:cut]
+    pattern = "".join(
+        "%" if c == "*" else "_" if c == "?" else "\\" + c if c in "\\%_" else c for c in leaf.value
+    )
+    conditions = [value.like(pattern, escape="\\")]
+    if prefix:
+        # An index range first; LIKE is not index-aware on every backend and collation.
+        conditions += [value >= prefix, value < prefix + "\U0010ffff"]
+    return and_(*conditions)
+
+
+# --------------------------------------------------------------------------- time limit
+
+
+@contextmanager
+def _time_limit(session: Session, seconds: float) -> Iterator[None]:
+    """Stop any statement of this block running past ``seconds`` (``SearchTimeout``)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            select(func.set_config("statement_timeout", str(max(1, round(seconds * 1000))), True))
+        )
+        raw = None
+    else:
+        raw = connection.connection.dbapi_connection
+        deadline = time.monotonic() + seconds
+        raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        yield
+    except OperationalError as e:
+        message = str(e.orig)
+        if "interrupted" in message or "statement timeout" in message:
+            raise SearchTimeout(
+                f"the search took longer than {seconds:g} s and was stopped; narrow it "
+                "(a more specific value, a field instead of a bare term, a date range)"
+            ) from None
+        raise
+    finally:
+        if raw is not None:
+            raw.set_progress_handler(None, 0)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from spyglass.store.index import MAX_VALUE_CHARS, domain_and_parents, index_key, index_terms
+from spyglass.search.values import MAX_VALUE_CHARS, index_key
+from spyglass.store.index import domain_and_parents, index_numbers, index_terms, index_text
 from tests.store.conftest import claimed_job, news_capture, news_report
 
 
@@ -22,19 +23,56 @@ def test_terms_of_the_news_report() -> None:
         ("url", "https://tracker.evil.test/collect"),
         ("download", "7" * 64),  # downloads apart from response bodies
         ("server", "cloudflare"),
-        ("link_domain", "twitter.com"),
-        ("form_action", "https://daily.example/search"),
-        ("form_domain", "daily.example"),
+        ("links.domain", "twitter.com"),
+        ("form.action", "https://daily.example/search"),
+        ("form.domain", "daily.example"),
         ("tag", "news"),
         ("filename", "report.pdf"),
         ("page.domain", "daily.example"),
         ("page.ip", "192.0.2.80"),
         ("page.url", "https://daily.example/article?id=7"),
-        ("page.title", "daily example — world news"),
-        ("page.status", "200"),
+        ("page.asn", "as64496"),
+        ("page.asnname", "example-net"),
+        ("page.country", "de"),
+        ("page.server", "nginx"),
+        ("page.apex", "daily.example"),
+        ("task.method", "cli"),
+        ("task.url", "http://news.test/"),
+        ("task.visibility", "public"),
+        ("verdicts.malicious", "false"),
     }
     assert expected <= terms
     assert all(value == value.lower() for _, value in terms)
+
+
+def test_numbers_and_text_of_the_news_report() -> None:
+    report = news_report(claimed_job(), news_capture())
+    numbers = dict(index_numbers(report))
+    assert numbers["page.status"] == 200
+    assert numbers["stats.requests"] == len(report["data"]["requests"])
+    assert numbers["verdicts.score"] == 0
+    text = index_text(report)
+    assert text.title == "daily example world news"
+    assert "daily example article id 7" in text.page and "news test" in text.page
+    assert text.body.startswith("skip to main content home world")
+
+
+def test_verdicts_wallet_and_crypto_terms() -> None:
+    report = {
+        "verdicts": {"overall": {"malicious": True, "brands": [{"key": "PayPal"}, "metamask"],
+                                 "categories": ["phishing"]}},
+        "wallet": {"calls": [{"method": "eth_sendTransaction", "addresses": ["0xAbC"]}]},
+        "lists": {"cryptoAddresses": [{"address": "bc1qxyz", "chain": "btc"}, "TXyz"]},
+    }  # fmt: skip
+    assert index_terms(report) == {
+        ("verdicts.malicious", "true"),
+        ("verdicts.brands", "paypal"),
+        ("verdicts.brands", "metamask"),
+        ("verdicts.categories", "phishing"),
+        ("wallet.address", "0xabc"),
+        ("crypto.address", "bc1qxyz"),
+        ("crypto.address", "txyz"),
+    }
 
 
 def test_domain_parents() -> None:

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from spyglass.models import ClaimedJob, ScanRecord
+from spyglass.search.query import And, Keyword, parse
 from spyglass.store import InvalidQuery, Store
 from spyglass.store.index import index_terms
-from spyglass.store.search import parse_query
 from tests.store.conftest import claimed_job, news_capture, news_report, news_request
 
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 SITEKEY = "6LcKitPivotTestSiteKey0000000000000000000"
 HHHASH = "hhh:1:" + "ab" * 32
 PIVOTS: dict[str, Any] = {
@@ -75,7 +77,7 @@ def test_a_report_without_pivots_indexes_none() -> None:
         "phash:F358665C745C6670",
         "favicon:" + "7f" * 32,
         "favicon:-1277324294",
-        f"hhhash:{HHHASH}",
+        f'hhhash:"{HHHASH}"',
         f"sitekey:{SITEKEY}",
         "analytics:G-KIT4PIVOT7",
         "analytics:918273645501234",
@@ -101,12 +103,14 @@ def test_pivots_find_every_scan_sharing_them(store: Store, query: str) -> None:
 
 
 def test_parse_pivot_fields() -> None:
-    terms = parse_query(f"hhhash:{HHHASH} favicon:-1277324294 sitekey:{SITEKEY}")
-    assert [(t.field, t.value) for t in terms] == [
-        ("hhhash", HHHASH),
-        ("favicon", "-1277324294"),
-        ("sitekey", SITEKEY.lower()),
-    ]
+    node = parse(f'hhhash:"{HHHASH}" favicon:-1277324294 sitekey:{SITEKEY}', now=NOW)
+    assert node == And(
+        (
+            Keyword("hhhash", HHHASH),
+            Keyword("favicon", "-1277324294"),
+            Keyword("sitekey", SITEKEY.lower()),
+        )
+    )
 
 
 def flip(phash: str, *bits: int) -> str:

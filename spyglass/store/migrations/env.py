@@ -14,7 +14,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from spyglass.store.db import Base, make_engine, writer
+from spyglass.store.db import Base, in_models, make_engine, writer
 
 config = context.config
 target_metadata = Base.metadata
@@ -34,6 +34,7 @@ def run_on(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=in_models,
         # SQLite cannot ALTER most things; later revisions rebuild tables in batch mode.
         render_as_batch=connection.dialect.name == "sqlite",
     )
