@@ -10,6 +10,7 @@ import hashlib
 import os
 import zlib
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -117,7 +118,13 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     if request.param == "sqlite":
         yield None
         return
-    url = request.getfixturevalue("postgres_database")
+    with fresh_schema(request.getfixturevalue("postgres_database")) as schema_url:
+        yield schema_url
+
+
+@contextmanager
+def fresh_schema(url: str) -> Iterator[str]:
+    """``url`` on a new, empty schema (``search_path``), dropped afterwards."""
     schema = f"t_{uuid4().hex[:12]}"
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:

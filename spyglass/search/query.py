@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +35,8 @@ from spyglass.search.values import index_key, phash_bands, words
 MAX_QUERY_CHARS = 16_384
 MAX_DEPTH = 32  # parentheses
 MAX_CLAUSES = 1024  # as ElasticSearch's indices.query.bool.max_clause_count
+# luqum reads the "-" of verdicts.score:<-50 as a NOT; escaped, it is part of the value.
+_NEGATIVE_BOUND = re.compile(r"(:\s*[<>]=?)-(?=\d)")
 
 
 # --------------------------------------------------------------------------- the tree
@@ -108,7 +111,7 @@ def parse(query: str, *, now: datetime) -> Node:
         raise InvalidQuery(f"query is {len(text)} characters long; at most {MAX_QUERY_CHARS}")
     _check_depth(text)
     try:
-        parsed = parser.parse(text)
+        parsed = parser.parse(_NEGATIVE_BOUND.sub(r"\1\\-", text))
     except ParseError as e:
         raise InvalidQuery(_syntax_message(str(e))) from None
     except RecursionError:  # pragma: no cover - _check_depth keeps nesting far below this

@@ -112,7 +112,7 @@ class Scan(Base):
     submitted_ms: Mapped[int] = mapped_column(BigInteger)
     # The search order, unique: submitted_ms << SORT_KEY_BITS plus a tie-breaker. Index rows
     # and the full-text index carry it (see ScanIndex).
-    sort_key: Mapped[int] = mapped_column(BigInteger)
+    sort_key: Mapped[int] = mapped_column(BigInteger, nullable=True)  # see migration 0002
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failure_reason: Mapped[str | None] = mapped_column(String(64))

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from alembic import command
+from sqlalchemy import insert, text
 
 from spyglass.models import ScanStatus
 from spyglass.search.query import And, Keyword, Text, parse
-from spyglass.store import InvalidQuery, Store
-from spyglass.store.db import epoch_ms, utcnow
-from tests.store.conftest import Clock, finish_scan, news_request
+from spyglass.store import InvalidQuery, SearchTimeout, Store
+from spyglass.store.db import (
+    ScanIndex,
+    alembic_config,
+    epoch_ms,
+    make_engine,
+    sqlite_url,
+    utcnow,
+    writer,
+)
+from tests.store.conftest import (
+    Clock,
+    claimed_job,
+    finish_scan,
+    news_capture,
+    news_report,
+    news_request,
+)
 
 # One query per field, each matching the news scenario's report.
 MATCHING = [
@@ -165,3 +185,54 @@ def test_newest_first_and_search_after(store: Store) -> None:
 def test_size_zero_counts_only(store: Store, news_scan: str) -> None:
     result = store.search("*", viewer=None, size=0)
     assert (result.total, result.records, result.has_more) == (1, [], True)
+
+
+def test_a_query_past_the_time_limit_is_stopped(store: Store, news_scan: str) -> None:
+    """Whatever a query asks, no statement runs past the store's search time limit."""
+    rows = [
+        {"field": "page.url", "value": f"https://x{i}.test/", "sort_key": i, "viewer": None}
+        for i in range(30_000)
+    ]
+    with store.engine.begin() as connection:
+        connection.execute(insert(ScanIndex), rows)
+    store.search_timeout = 0.0  # PostgreSQL: its smallest statement_timeout, 1 ms
+    with pytest.raises(SearchTimeout) as raised:
+        store.search("page.url:*x2999?*", viewer=None)
+    assert "took longer than 0 s and was stopped" in str(raised.value)
+    assert raised.value.reason == "search_timeout"
+    store.search_timeout = 30.0  # the same query, given time, runs (its index rows have no scan)
+    assert store.search("page.url:*x2999?*", viewer=None).total == 11
+
+
+def test_stores_of_the_first_schema_are_reindexed(tmp_path: Path, database_url: str | None) -> None:
+    """Migration 0002 replaced the index: opening an older store rebuilds it from the reports."""
+    engine = make_engine(database_url or sqlite_url(tmp_path))
+    config = alembic_config()
+    with writer(engine).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        report = news_report(claimed_job(), news_capture())
+        scan = {
+            "uuid": claimed_job().scan_uuid, "url": "http://news.test/",
+            "visibility": "public", "status": "done", "method": "api", "tags": "[]",
+            "at": "2024-05-01 12:00:00", "ms": 1714564800000, "key": "0" * 64,
+        }  # fmt: skip
+        connection.execute(
+            text(
+                "INSERT INTO scans (uuid, url, visibility, status, method, tags, submitted_at,"
+                " submitted_ms, dedupe_key, priority) VALUES (:uuid, :url, :visibility,"
+                " :status, :method, :tags, :at, :ms, :key, 0)"
+            ),
+            scan,
+        )
+        connection.execute(
+            text("INSERT INTO reports (scan_uuid, document) VALUES (:uuid, :doc)"),
+            {"uuid": scan["uuid"], "doc": json.dumps(report)},
+        )
+    engine.dispose()
+    store = Store.open(tmp_path, database_url)
+    try:
+        found = store.search('domain:daily.example AND text:"missile programme"', viewer=None)
+        assert [r.uuid for r in found.records] == [scan["uuid"]]
+    finally:
+        store.close()

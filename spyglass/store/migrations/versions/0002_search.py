@@ -37,8 +37,8 @@ def upgrade() -> None:
         " + row_number() OVER (PARTITION BY submitted_ms ORDER BY uuid) - 1 AS key"
         " FROM scans) AS numbered WHERE scans.uuid = numbered.uuid"
     )
-    with op.batch_alter_table("scans") as batch:  # SQLite: the table is rebuilt
-        batch.alter_column("sort_key", existing_type=sa.BigInteger(), nullable=False)
+    # Left nullable: making it NOT NULL on SQLite means rebuilding "scans", and dropping the
+    # old table would cascade to every report and job. Every insert sets it (queue.submit).
     op.create_index("ux_scans_sort_key", "scans", ["sort_key"], unique=True)
     op.create_index(
         "ix_scans_status_sort_key", "scans", ["status", "sort_key", "visibility", "owner"]
