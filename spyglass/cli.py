@@ -17,9 +17,11 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 from spyglass.analyze.enrich import IPData
 from spyglass.analyze.har import build_har
@@ -30,6 +32,9 @@ from spyglass.capture.guard import check_target
 from spyglass.errors import InvalidOption, SpyglassError
 from spyglass.models import CookieSpec, RawCapture, Report, ScanOptions, TaskInfo, Viewport
 from spyglass.settings import Settings, parse_networks, parse_pins
+
+if TYPE_CHECKING:
+    from spyglass.store import Store
 
 EXIT_SCAN_FAILED = 7
 
@@ -142,16 +147,13 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn  # only the server needs it
 
     from spyglass.service.app import create_app
-    from spyglass.store import Store
     from spyglass.worker import run_workers
 
     settings = _settings_or_exit()
     if "SPYGLASS_PUBLIC_URL" not in os.environ:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     ip_data = _ip_data_or_exit(settings)  # one per process: the API's and the workers'
-    store = Store.open(
-        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
-    )
+    store = _open_store(settings)
     try:
         app = create_app(
             settings,
@@ -170,14 +172,11 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--workers", default=1, show_default=True, type=int, help="Concurrent scans.")
 def worker(workers: int) -> None:
     """Run scan workers alone, against the shared database (SPYGLASS_DATABASE_URL)."""
-    from spyglass.store import Store
     from spyglass.worker import run_workers
 
     settings = _settings_or_exit()
     ip_data = _ip_data_or_exit(settings)
-    store = Store.open(
-        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
-    )
+    store = _open_store(settings)
     try:
         asyncio.run(
             _until_signalled(lambda stop: run_workers(settings, store, workers, stop, ip_data))
@@ -195,18 +194,79 @@ def keys() -> None:
 @click.argument("name", default="default")
 def keys_create(name: str) -> None:
     """Create an API key; the key alone is printed on the last line."""
-    from spyglass.store import Store
-
     settings = _settings_or_exit()
-    store = Store.open(
-        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
-    )
+    store = _open_store(settings)
     try:
         key_id, secret = store.create_api_key(name)
     finally:
         store.close()
     click.echo(f"Created API key {key_id} ({name}). Send it in the API-Key header:")
     click.echo(secret)
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--size", default=20, show_default=True, type=click.IntRange(0, 10_000))
+@click.option("--owner", metavar="KEY_ID", help="Search as this API key: its unlisted and "
+              "private scans too (by default only public scans are found).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the API's search response.")
+def search(query: str, size: int, owner: str | None, as_json: bool) -> None:
+    """Search stored scans with urlscan.io's query language, newest first.
+
+    \b
+    spyglass search 'domain:example.com AND date:>now-7d'
+    spyglass search 'form.domain:collect.evil.test OR text:"verify your account"'
+    """
+    from spyglass.errors import InputError
+    from spyglass.service.documents import search_hit
+
+    settings = _settings_or_exit()
+    store = _open_store(settings)
+    try:
+        found = store.search(query, viewer=owner, size=size)
+    except InputError as e:
+        raise click.UsageError(e.message) from None
+    finally:
+        store.close()
+    hits = [search_hit(record, settings.public_url) for record in found.records]
+    if as_json:
+        body = {"results": hits, "total": found.total, "has_more": found.has_more}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    # Piped output is not cut to 80 columns: a UUID must stay whole to be pasted.
+    console = Console(width=None if sys.stdout.isatty() else 240)
+    table = Table("time", "uuid", "domain", "ip", "country", "status", "score", "url")
+    for hit in hits:
+        page = hit["page"]
+        score = ((hit.get("verdicts") or {}).get("overall") or {}).get("score", "")
+        table.add_row(
+            hit["task"]["time"][:19].replace("T", " "), hit["_id"], page.get("domain") or "",
+            page.get("ip") or "", page.get("country") or "", page.get("status") or "",
+            str(score), hit["task"]["url"],
+        )  # fmt: skip
+    console.print(table)
+    more = "+" if found.total >= 10_000 else ""
+    console.print(f"{len(hits)} of {found.total}{more} scans")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index of every stored scan from its report."""
+    settings = _settings_or_exit()
+    store = _open_store(settings)
+    try:
+        done = store.reindex()
+    finally:
+        store.close()
+    click.echo(f"Reindexed {done} scans.")
+
+
+def _open_store(settings: Settings) -> Store:
+    from spyglass.store import Store
+
+    return Store.open(
+        settings.data_dir, settings.database_url, search_timeout=settings.search_timeout
+    )
 
 
 async def _until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:

@@ -1,4 +1,4 @@
-""""What else shares this?": a search query for each pivotable value of a report.
+""" "What else shares this?": a search query for each pivotable value of a report.
 
     pivot_query("ip", "2001:db8::1")          -> 'ip:"2001:db8::1"'
     pivot_query("form.action", 'https://x/"') -> 'form.action:"https://x/\\""'

@@ -39,7 +39,7 @@ from spyglass.service.routing import route
 from spyglass.service.scans import MAX_WAIT, finished_scan, visible_scan
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.settings import Settings
-from spyglass.store.search import SearchResult
+from spyglass.store.search import SearchResult, SearchTimeout
 
 MAX_SEARCH_SIZE = 10000
 # The paging parameters of every search-shaped answer.
@@ -184,6 +184,8 @@ async def _search_response(find: Callable[[], SearchResult], settings: Settings)
     started = time.monotonic()
     try:
         found = await run_in_threadpool(find)
+    except SearchTimeout as e:
+        raise APIError(400, "Search timed out", e.message) from e
     except InputError as e:
         raise APIError(400, f"Invalid search query: {e.message}", e.message) from e
     return UrlscanJSONResponse(

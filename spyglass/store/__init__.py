@@ -25,7 +25,7 @@ from spyglass.store import keys, queue
 from spyglass.store import search as search_module
 from spyglass.store.blobs import BlobStore, LocalBlobs
 from spyglass.store.db import ReportRow, Scan, make_engine, migrate, sqlite_url, utcnow, writer
-from spyglass.store.indexing import REINDEX_BATCH, reindex_batch
+from spyglass.store.indexing import reindex_batch
 from spyglass.store.records import ApiKeyRecord, scan_record
 from spyglass.store.search import InvalidQuery, SearchResult, SearchTimeout
 
@@ -207,11 +207,11 @@ class Store:
         done, after = 0, ""
         while True:
             with self._write() as session:
-                last = reindex_batch(session, after)
-            if last is None:
+                batch = reindex_batch(session, after)
+            if batch is None:
                 return done
-            done += REINDEX_BATCH
-            after = last
+            after, count = batch
+            done += count
 
     # ----------------------------------------------------------------------- jobs
 

@@ -13,7 +13,7 @@ from spyglass.store.db import ReportRow, Scan, ScanIndex, ScanNumber
 from spyglass.store.index import index_numbers, index_terms, index_text
 from spyglass.store.search import index_viewer
 
-REINDEX_BATCH = 500
+REINDEX_BATCH = 500  # scans per transaction
 
 
 def write_index(session: Session, scan: Scan, report: dict[str, Any]) -> None:
@@ -36,9 +36,9 @@ def write_index(session: Session, scan: Scan, report: dict[str, Any]) -> None:
     fulltext.write(session, key, viewer, index_text(report))
 
 
-def reindex_batch(session: Session, after: str) -> str | None:
+def reindex_batch(session: Session, after: str) -> tuple[str, int] | None:
     """Rebuild the index of up to ``REINDEX_BATCH`` finished scans whose uuid sorts after
-    ``after``; the last uuid done, or None when there were none."""
+    ``after``: (the last uuid done, how many), or None when there were none."""
     rows = session.execute(
         select(Scan, ReportRow.document)
         .join(ReportRow, ReportRow.scan_uuid == Scan.uuid)
@@ -48,4 +48,4 @@ def reindex_batch(session: Session, after: str) -> str | None:
     ).all()
     for scan, document in rows:
         write_index(session, scan, document)
-    return rows[-1][0].uuid if rows else None
+    return (rows[-1][0].uuid, len(rows)) if rows else None

@@ -7,10 +7,12 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import insert
 
 from spyglass.service.api_v1 import CHROME_USER_AGENT, parse_search_after
 from spyglass.service.errors import APIError
 from spyglass.store import Store
+from spyglass.store.db import ScanIndex
 from tests.service.conftest import PUBLIC_URL, Key, Scans
 
 RESULT_PATHS = ["/api/v1/result/{}/", "/api/v1/result/{}"]
@@ -254,6 +256,12 @@ def test_search_skips_unfinished_and_failed_scans(
         ({"search_after": "[123,abc]"}, "Invalid search_after"),
         ({"q": "nosuchfield:x"}, "Invalid search query"),
         ({"q": 'page.title:"open'}, "Invalid search query"),
+        ({"q": "domain:a AND (page.status:200"}, "Invalid search query: unbalanced parentheses"),
+        ({"q": "page.status:[200 TO"}, "Invalid search query: syntax error"),
+        ({"q": "date:[now TO yesterday]"}, "Invalid search query: 'yesterday' is not a date"),
+        ({"q": "domain:[a TO b]"}, "Invalid search query: domain is not a date or number"),
+        ({"q": "(" * 10_000}, "Invalid search query: parentheses nested deeper than 32"),
+        ({"q": ")" * 10_000}, "Invalid search query: unbalanced ')' at column 1"),
         ({"datasource": "hostnames"}, "Unsupported datasource"),
         ({"size": "10001"}, "ValidationError"),
         ({"size": "-1"}, "ValidationError"),
@@ -265,6 +273,23 @@ def test_bad_search_requests_are_400(client: TestClient, params: dict, message: 
     assert response.status_code == 400
     assert response.json()["message"].startswith(message)
     assert response.json()["status"] == 400
+
+
+def test_a_search_past_the_time_limit_is_400(
+    client: TestClient, scans: Scans, store: Store
+) -> None:
+    scans.finish()
+    rows = [
+        {"field": "page.url", "value": f"https://x{i}.test/", "sort_key": i, "viewer": None}
+        for i in range(30_000)
+    ]
+    with store.engine.begin() as connection:
+        connection.execute(insert(ScanIndex), rows)
+    store.search_timeout = 0.0
+    response = client.get("/api/v1/search/", params={"q": "page.url:*x2999?*"})
+    assert response.status_code == 400
+    assert response.json()["message"] == "Search timed out"
+    assert "narrow it" in response.json()["description"]
 
 
 def test_search_accepts_scans_datasource_and_collapse(client: TestClient, scans: Scans) -> None:
