@@ -1004,6 +1004,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per query, at most")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--load-only", action="store_true", help="generate, do not measure")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/spyglass-bench-search"))
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
@@ -1018,7 +1019,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             loaded = load_postgresql(world, args.data_dir / "pg", args.scans, args.reuse)
             store = Store.open(args.data_dir / "pg", f"{PG_SERVER}/{PG_DATABASE}")
-        progress(f"{backend}: loaded ({loaded}); measuring")
+        progress(f"{backend}: loaded ({loaded})")
+        if args.load_only:
+            store.close()
+            continue
         timings = measure(store, world, args.scans, args.repeat, args.budget)
         report(backend, loaded, timings, store)
         store.close()

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true, union
 from sqlalchemy.exc import OperationalError
@@ -199,17 +200,22 @@ class _Bounds:
         return conditions
 
 
+def _unbounded() -> float:
+    return math.inf
+
+
 Residual = Callable[[ColumnElement[int]], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
 class _Plan:
     """``driver`` (None: every visible scan within ``bounds``) filtered by ``residual`` is
-    exactly the node's set; ``estimate`` is the driver's size as far as counted."""
+    exactly the node's set; ``estimate()`` counts the driver (as far as needed: only an AND
+    choosing its driver asks)."""
 
     driver: Select[tuple[int]] | None
     residual: Residual | None
-    estimate: float
+    estimate: Callable[[], float]
     bounds: _Bounds
 
 
@@ -250,13 +256,13 @@ class _Planner:
         if isinstance(node, Or):
             return self._plan_or(node, bounds)
         if isinstance(node, DateRange):
-            return _Plan(None, None, math.inf, bounds.narrow(node))
+            return _Plan(None, None, _unbounded, bounds.narrow(node))
         if isinstance(node, Everything):
-            return _Plan(None, None, math.inf, bounds)
+            return _Plan(None, None, _unbounded, bounds)
         if isinstance(node, Not):
             child = node.child
-            return _Plan(None, lambda key: not_(self._predicate(child, key)), math.inf, bounds)
-        return _Plan(self._leaf_set(node, bounds), None, self._estimate(node), bounds)
+            return _Plan(None, lambda key: not_(self._predicate(child, key)), _unbounded, bounds)
+        return _Plan(self._leaf_set(node, bounds), None, partial(self._estimate, node), bounds)
 
     def _plan_and(self, node: And, bounds: _Bounds) -> _Plan:
         for child in node.children:
@@ -267,9 +273,9 @@ class _Planner:
         driving = [i for i, p in enumerate(plans) if p.driver is not None]
         if not driving:
             others = children
-            chosen = _Plan(None, None, math.inf, bounds)
+            chosen = _Plan(None, None, _unbounded, bounds)
         else:
-            best = min(driving, key=lambda i: plans[i].estimate)
+            best = min(driving, key=lambda i: plans[i].estimate())
             chosen = plans[best]
             others = [c for i, c in enumerate(children) if i != best]
 
@@ -288,7 +294,7 @@ class _Planner:
             return _Plan(
                 None,
                 lambda key: or_(false(), *(self._predicate(c, key) for c in children)),
-                math.inf,
+                _unbounded,
                 bounds,
             )
         parts = []
@@ -300,7 +306,7 @@ class _Planner:
                 keys = plan.driver.subquery().c.sort_key
                 parts.append(select(keys.label("sort_key")).where(plan.residual(keys)))
         driver = select(union(*parts).subquery().c.sort_key)
-        return _Plan(driver, None, sum(p.estimate for p in plans), bounds)
+        return _Plan(driver, None, lambda: sum(p.estimate() for p in plans), bounds)
 
     def _estimate(self, leaf: Node) -> int:
         """How many scans ``leaf`` matches, counted up to MAX_TOTAL + 1 (index-only)."""
