@@ -200,6 +200,7 @@ class Store:
                 size=size,
                 search_after=search_after,
                 timeout=self.search_timeout,
+                now=self.clock(),
             )
 
     def reindex(self) -> int:

@@ -94,11 +94,12 @@ def similar(
     size: int = 100,
     search_after: tuple[int, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    now: datetime | None = None,
 ) -> SearchResult:
     """Finished scans ``viewer`` may see that look like scan ``uuid`` (``SIMILAR_FIELDS``) and
     match ``query``, newest first; the scan itself is not among them. The caller checks that
     ``viewer`` may see ``uuid``."""
-    node = parse(query, now=utcnow())
+    node = parse(query, now=now or utcnow())
     own_key = session.scalar(select(Scan.sort_key).where(Scan.uuid == uuid))
     keys = session.execute(
         select(ScanIndex.field, ScanIndex.value).where(
