@@ -206,110 +206,126 @@ def _unbounded() -> float:
 
 
 Residual = Callable[[ColumnElement[int]], ColumnElement[bool]]
+# An OR of more terms than this (after grouping values of one field) walks all scans instead.
+MAX_BRANCHES = 32
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """``driver`` (None: every visible scan within ``bounds``) filtered by ``residual`` is
-    exactly the node's set; ``estimate()`` counts the driver (as far as needed: only an AND
-    choosing its driver asks)."""
+class _Branch:
+    """``driver`` (None: every visible scan within ``bounds``) filtered by ``residual``; a
+    node's plan is a union of branches, each read newest first on its own, so an OR of terms
+    costs each term's first page, not the whole of every term."""
 
     driver: Select[tuple[int]] | None
     residual: Residual | None
-    estimate: Callable[[], float]
     bounds: _Bounds
+    estimate: Callable[[], float] = _unbounded
+
+
+@dataclass(frozen=True)
+class _KeywordIn:
+    """Several exact values of one keyword field: one index read (``tag:(a OR b OR c)``)."""
+
+    field: str
+    values: tuple[str, ...]
 
 
 class _Planner:
     def __init__(self, session: Session, viewer: str | None) -> None:
         self.session = session
         self.viewer = viewer
-        self._estimates: dict[Node, int] = {}
+        self._estimates: dict[object, int] = {}
 
     def count(self, node: Node, exclude: int | None) -> int:
-        keys, where = self._keys(node, _Bounds(), exclude)
-        capped = select(keys).where(where).limit(MAX_TOTAL).subquery()
+        """Matches, counted up to MAX_TOTAL: each branch contributes at most MAX_TOTAL (if
+        one has that many, so has the union; else every branch is whole)."""
+        parts = [self._branch(b, exclude).limit(MAX_TOTAL) for b in self._plan(node, _Bounds())]
+        found = parts[0] if len(parts) == 1 else _union(parts)
+        capped = select(found.subquery().c.sort_key).limit(MAX_TOTAL).subquery()
         return self.session.scalar(select(func.count()).select_from(capped)) or 0
 
     def page(self, node: Node, exclude: int | None, *, before: int | None, limit: int) -> list[int]:
+        """The newest ``limit`` matches older than sort key ``before``."""
         bounds = _Bounds(high=None if before is None else before - 1)
-        keys, where = self._keys(node, bounds, exclude)
-        return list(
-            self.session.scalars(select(keys).where(where).order_by(keys.desc()).limit(limit))
-        )
+        parts = []
+        for branch in self._plan(node, bounds):
+            query = self._branch(branch, exclude)
+            parts.append(query.order_by(query.selected_columns[0].desc()).limit(limit))
+        found = (parts[0] if len(parts) == 1 else _union(parts)).subquery().c.sort_key
+        return list(self.session.scalars(select(found).order_by(found.desc()).limit(limit)))
 
-    def _keys(
-        self, node: Node, bounds: _Bounds, exclude: int | None
-    ) -> tuple[ColumnElement[int], ColumnElement[bool]]:
-        plan = self._plan(node, bounds)
-        source = plan.driver if plan.driver is not None else self._universe(plan.bounds)
+    def _branch(self, branch: _Branch, exclude: int | None) -> Select[tuple[int]]:
+        source = branch.driver if branch.driver is not None else self._universe(branch.bounds)
         keys = source.subquery().c.sort_key
-        conditions = [plan.residual(keys)] if plan.residual else []
+        conditions = [branch.residual(keys)] if branch.residual else []
         if exclude is not None:
             conditions.append(keys != exclude)
-        return keys, and_(true(), *conditions)
+        return select(keys.label("sort_key")).where(*conditions)
 
     # ------------------------------------------------------------------ plans
 
-    def _plan(self, node: Node, bounds: _Bounds) -> _Plan:
+    def _plan(self, node: Node, bounds: _Bounds) -> list[_Branch]:
         if isinstance(node, And):
             return self._plan_and(node, bounds)
         if isinstance(node, Or):
             return self._plan_or(node, bounds)
         if isinstance(node, DateRange):
-            return _Plan(None, None, _unbounded, bounds.narrow(node))
+            return [_Branch(None, None, bounds.narrow(node))]
         if isinstance(node, Everything):
-            return _Plan(None, None, _unbounded, bounds)
+            return [_Branch(None, None, bounds)]
         if isinstance(node, Not):
             child = node.child
-            return _Plan(None, lambda key: not_(self._predicate(child, key)), _unbounded, bounds)
-        return _Plan(self._leaf_set(node, bounds), None, partial(self._estimate, node), bounds)
+            return [_Branch(None, lambda key: not_(self._predicate(child, key)), bounds)]
+        return [self._leaf_branch(node, bounds)]
 
-    def _plan_and(self, node: And, bounds: _Bounds) -> _Plan:
+    def _leaf_branch(self, leaf: Node | _KeywordIn, bounds: _Bounds) -> _Branch:
+        return _Branch(self._leaf_set(leaf, bounds), None, bounds, partial(self._estimate, leaf))
+
+    def _plan_and(self, node: And, bounds: _Bounds) -> list[_Branch]:
         for child in node.children:
             if isinstance(child, DateRange):
                 bounds = bounds.narrow(child)
         children = [c for c in node.children if not isinstance(c, DateRange | Everything)]
         plans = [self._plan(c, bounds) for c in children]
-        driving = [i for i, p in enumerate(plans) if p.driver is not None]
+        driving = [i for i, p in enumerate(plans) if all(b.driver is not None for b in p)]
         if not driving:
-            others = children
-            chosen = _Plan(None, None, _unbounded, bounds)
+            chosen, others = [_Branch(None, None, bounds)], children
         else:
-            best = min(driving, key=lambda i: plans[i].estimate())
-            chosen = plans[best]
-            others = [c for i, c in enumerate(children) if i != best]
+            best = driving[0]
+            if len(driving) > 1:  # the smallest drives; the others are checked per scan
+                best = min(driving, key=lambda i: sum(b.estimate() for b in plans[i]))
+            chosen, others = plans[best], [c for i, c in enumerate(children) if i != best]
+        if not others:
+            return chosen
+        return [replace(b, residual=self._all_of(b.residual, others)) for b in chosen]
 
-        def residual(key: ColumnElement[int]) -> ColumnElement[bool]:
-            checks = [chosen.residual(key)] if chosen.residual else []
-            checks += [self._predicate(c, key) for c in others]
-            return and_(true(), *checks)
+    def _all_of(self, residual: Residual | None, nodes: list[Node]) -> Residual:
+        def check(key: ColumnElement[int]) -> ColumnElement[bool]:
+            checks = [residual(key)] if residual else []
+            return and_(*checks, *(self._predicate(n, key) for n in nodes))
 
-        has_residual = bool(others) or chosen.residual is not None
-        return replace(chosen, residual=residual if has_residual else None, bounds=bounds)
+        return check
 
-    def _plan_or(self, node: Or, bounds: _Bounds) -> _Plan:
-        plans = [self._plan(c, bounds) for c in node.children]
-        if any(p.driver is None for p in plans):
-            children = node.children
-            return _Plan(
-                None,
-                lambda key: or_(false(), *(self._predicate(c, key) for c in children)),
-                _unbounded,
-                bounds,
-            )
-        parts = []
-        for plan in plans:
-            assert plan.driver is not None
-            if plan.residual is None:
-                parts.append(plan.driver)
+    def _plan_or(self, node: Or, bounds: _Bounds) -> list[_Branch]:
+        exact: dict[str, list[str]] = {}
+        rest: list[Node] = []
+        for child in node.children:
+            if isinstance(child, Keyword) and not child.wildcard:
+                exact.setdefault(child.field, []).append(child.value)
             else:
-                keys = plan.driver.subquery().c.sort_key
-                parts.append(select(keys.label("sort_key")).where(plan.residual(keys)))
-        driver = select(union(*parts).subquery().c.sort_key)
-        return _Plan(driver, None, lambda: sum(p.estimate() for p in plans), bounds)
+                rest.append(child)
+        branches = [
+            self._leaf_branch(_KeywordIn(f, tuple(dict.fromkeys(v))), bounds)
+            for f, v in exact.items()
+        ]
+        branches += [b for child in rest for b in self._plan(child, bounds)]
+        if len(branches) <= MAX_BRANCHES and all(b.driver is not None for b in branches):
+            return branches
+        children = node.children
+        either = lambda key: or_(*(self._predicate(c, key) for c in children))  # noqa: E731
+        return [_Branch(None, either, bounds)]
 
-    def _estimate(self, leaf: Node) -> int:
+    def _estimate(self, leaf: Node | _KeywordIn) -> int:
         """How many scans ``leaf`` matches, counted up to MAX_TOTAL + 1 (index-only)."""
         if leaf not in self._estimates:
             capped = self._leaf_set(leaf, _Bounds()).limit(MAX_TOTAL + 1).subquery()
@@ -330,7 +346,7 @@ class _Planner:
             return viewer.is_(None)
         return or_(viewer.is_(None), viewer == self.viewer)
 
-    def _leaf_set(self, leaf: Node, bounds: _Bounds) -> Select[tuple[int]]:
+    def _leaf_set(self, leaf: Node | _KeywordIn, bounds: _Bounds) -> Select[tuple[int]]:
         """The sort keys of the visible scans ``leaf`` matches within ``bounds``."""
         if isinstance(leaf, Text):
             found = fulltext.matching(self.session, leaf).subquery()
@@ -342,7 +358,17 @@ class _Planner:
             condition, self._visible(table.viewer), *bounds.applied(table.sort_key)
         )
 
-    def _term(self, leaf: Node) -> tuple[type[ScanIndex] | type[ScanNumber], ColumnElement[bool]]:
+    def _term(
+        self, leaf: Node | _KeywordIn
+    ) -> tuple[type[ScanIndex] | type[ScanNumber], ColumnElement[bool]]:
+        if isinstance(leaf, _KeywordIn):
+            table = aliased(ScanIndex)
+            values = (
+                table.value.in_(leaf.values)
+                if len(leaf.values) > 1
+                else (table.value == leaf.values[0])
+            )
+            return table, and_(table.field == leaf.field, values)
         if isinstance(leaf, Keyword):
             table = aliased(ScanIndex)
             return table, and_(table.field == leaf.field, _keyword_match(table.value, leaf))
@@ -371,6 +397,12 @@ class _Planner:
             return fulltext.matches(self.session, node, key)
         table, condition = self._term(node)
         return exists().where(condition, table.sort_key == key)
+
+
+def _union(parts: list[Select[tuple[int]]]) -> Select[tuple[int]]:
+    """``parts`` (each possibly ordered and limited) as one distinct set of sort keys."""
+    wrapped = [select(part.subquery().c.sort_key) for part in parts]
+    return select(union(*wrapped).subquery().c.sort_key)
 
 
 def _keyword_match(value: ColumnElement[str], leaf: Keyword) -> ColumnElement[bool]:

@@ -373,6 +373,10 @@ TABLE: list[tuple[str, str]] = [
     ("date:>now-7d AND text:wallet", "B"),
     ("page.country:DE OR (page.country:NL AND page.status:503) OR tag:malware", "CHEG"),
     ("+page.country:DE -page.title:sport", "C"),
+    # many alternatives: one index read per field, and past MAX_BRANCHES a walk of all scans
+    ("hash:(" + " OR ".join([*(f"{i:064x}" for i in range(300)), JQUERY]) + ")", "ABCEG"),
+    (" OR ".join([*(f"page.title:w{i}" for i in range(40)), "page.title:sport"]), "E"),
+    ("(text:wallet OR page.domain:shop.example OR ip:192.0.2.55) AND date:>now-7d", "BH"),
     # wildcards
     ("page.domain:*.example AND page.status:200", "ABCEH"),
     ("page.domain:claim-*", "B"),
