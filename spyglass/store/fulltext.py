@@ -6,7 +6,7 @@ one column or any, the last word possibly a prefix. User words reach SQL only as
 parameters; FTS5's own query string quotes every word.
 
     SQLite:     scan_text(sort_key, viewer, title, page, body) + scan_fts (FTS5, rowid = sort_key)
-    PostgreSQL: scan_text(sort_key, viewer, doc)  doc = title:A || page:B || body:D
+    PostgreSQL: scan_text(sort_key, viewer, title, page, body), tsvectors, a GIN index each
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    and_,
     bindparam,
-    exists,
     func,
-    literal_column,
+    or_,
     select,
     text,
 )
@@ -38,11 +36,13 @@ scan_text = Table(
     _metadata,
     Column("sort_key", BigInteger, primary_key=True),
     Column("viewer", String(32)),
-    Column("doc", String),  # PostgreSQL only: the tsvector
+    # Text on SQLite (the FTS5 index's content), tsvectors on PostgreSQL.
+    Column("title", String),
+    Column("page", String),
+    Column("body", String),
 )
+COLUMNS = ("title", "page", "body")
 scan_fts = Table("scan_fts", _metadata, Column("rowid", BigInteger), Column("scan_fts", String))
-# PostgreSQL weights of the three columns.
-_WEIGHTS = {"title": "a", "page": "b", "body": "d"}
 
 
 def write(session: Session, sort_key: int, viewer: str | None, doc: TextDocument) -> None:
@@ -58,10 +58,8 @@ def write(session: Session, sort_key: int, viewer: str | None, doc: TextDocument
         return
     session.execute(
         text(
-            "INSERT INTO scan_text VALUES (:k, :v,"
-            " setweight(to_tsvector('simple', :t), 'A')"
-            " || setweight(to_tsvector('simple', :p), 'B')"
-            " || setweight(to_tsvector('simple', :b), 'D'))"
+            "INSERT INTO scan_text VALUES (:k, :v, to_tsvector('simple', :t),"
+            " to_tsvector('simple', :p), to_tsvector('simple', :b))"
         ),
         params,
     )
@@ -101,9 +99,19 @@ def matches(session: Session, query: Text, sort_key: ColumnElement[int]) -> Colu
     if _sqlite(session):
         fts = scan_fts.alias()
         condition = fts.c.scan_fts.op("MATCH")(bindparam(None, fts5_query(query), unique=True))
-        return exists().where(condition, fts.c.rowid == sort_key)
+        return point_lookup(select(fts.c.rowid).where(condition, fts.c.rowid == sort_key))
     inner = scan_text.alias()
-    return exists().where(inner.c.sort_key == sort_key, _pg_condition(query, inner))
+    return point_lookup(
+        select(inner.c.sort_key).where(inner.c.sort_key == sort_key, _pg_condition(query, inner))
+    )
+
+
+def point_lookup(found: Select[tuple[int]]) -> ColumnElement[bool]:
+    """``EXISTS (found)``, checked row by row by key. ``OFFSET 0`` keeps PostgreSQL from
+    turning it into a join: search reads candidates newest first and stops at a page, so a
+    lookup per candidate is the plan, not a hash of every scan with the value (which the
+    planner picks when it misjudges how many scans have it)."""
+    return found.offset(0).exists()
 
 
 def fts5_query(query: Text) -> str:
@@ -116,7 +124,7 @@ def fts5_query(query: Text) -> str:
 
 
 def _pg_condition(query: Text, table: Table | None = None) -> ColumnElement[bool]:
-    doc = (table if table is not None else scan_text).c.doc
+    columns = (table if table is not None else scan_text).c
     if query.prefix:
         # to_tsquery syntax: 'word' <-> 'word' <-> 'prefix':*, every word single-quoted.
         *head, last = query.words.split()
@@ -124,12 +132,9 @@ def _pg_condition(query: Text, table: Table | None = None) -> ColumnElement[bool
         tsquery = func.to_tsquery("simple", bindparam(None, " <-> ".join(terms), unique=True))
     else:
         tsquery = func.phraseto_tsquery("simple", bindparam(None, query.words, unique=True))
-    condition = doc.op("@@")(tsquery)
-    if query.column is None:
-        return condition
-    # The GIN index finds candidates; the column's weight is checked on them.
-    weights = literal_column(f"'{{{_WEIGHTS[query.column]}}}'::\"char\"[]")
-    return and_(condition, func.ts_filter(doc, weights).op("@@")(tsquery))
+    if query.column is not None:
+        return columns[query.column].op("@@")(tsquery)
+    return or_(*(columns[name].op("@@")(tsquery) for name in COLUMNS))
 
 
 def _sqlite(session: Session) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true, union
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, union
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
@@ -48,6 +48,7 @@ from spyglass.search.query import (
 )
 from spyglass.store import fulltext
 from spyglass.store.db import SORT_KEY_BITS, Scan, ScanIndex, ScanNumber, utcnow
+from spyglass.store.fulltext import point_lookup
 from spyglass.store.records import scan_record
 
 MAX_TOTAL = 10_000
@@ -131,7 +132,7 @@ def run(
         if size == 0:
             return SearchResult(total=total, has_more=total > 0)
         cursor = _cursor_key(session, search_after) if search_after else None
-        keys = planner.page(node, exclude, before=cursor, limit=size + 1)
+        keys = planner.page(node, exclude, before=cursor, limit=size + 1, total=total)
         rows = {
             row.sort_key: row
             for row in session.scalars(select(Scan).where(Scan.sort_key.in_(keys[:size])))
@@ -220,6 +221,8 @@ class _Branch:
     residual: Residual | None
     bounds: _Bounds
     estimate: Callable[[], float] = _unbounded
+    # PostgreSQL's full-text index yields matches in no order (see _Planner.page).
+    unordered: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,15 +247,33 @@ class _Planner:
         capped = select(found.subquery().c.sort_key).limit(MAX_TOTAL).subquery()
         return self.session.scalar(select(func.count()).select_from(capped)) or 0
 
-    def page(self, node: Node, exclude: int | None, *, before: int | None, limit: int) -> list[int]:
-        """The newest ``limit`` matches older than sort key ``before``."""
+    def page(
+        self, node: Node, exclude: int | None, *, before: int | None, limit: int, total: int
+    ) -> list[int]:
+        """The newest ``limit`` matches older than sort key ``before``; ``total`` is what
+        ``count`` found."""
         bounds = _Bounds(high=None if before is None else before - 1)
+        branches = self._plan(node, bounds)
+        unordered = self.session.get_bind().dialect.name == "postgresql" and any(
+            b.unordered for b in branches
+        )
+        if unordered and total >= MAX_TOTAL:
+            # A common word: walking scans newest first finds a page at once; PostgreSQL
+            # cannot know (its estimate for a word is a guess) and may gather every match.
+            self.session.execute(select(func.set_config("enable_bitmapscan", "off", True)))
         parts = []
-        for branch in self._plan(node, bounds):
+        for branch in branches:
             query = self._branch(branch, exclude)
-            parts.append(query.order_by(query.selected_columns[0].desc()).limit(limit))
+            key = query.selected_columns[0]
+            if branch.unordered and total < MAX_TOTAL:
+                key = key + 0  # few matches: gather them from the GIN index, then sort
+            parts.append(query.order_by(key.desc()).limit(limit))
         found = (parts[0] if len(parts) == 1 else _union(parts)).subquery().c.sort_key
-        return list(self.session.scalars(select(found).order_by(found.desc()).limit(limit)))
+        try:
+            return list(self.session.scalars(select(found).order_by(found.desc()).limit(limit)))
+        finally:
+            if unordered and total >= MAX_TOTAL:
+                self.session.execute(select(func.set_config("enable_bitmapscan", "on", True)))
 
     def _branch(self, branch: _Branch, exclude: int | None) -> Select[tuple[int]]:
         source = branch.driver if branch.driver is not None else self._universe(branch.bounds)
@@ -279,7 +300,8 @@ class _Planner:
         return [self._leaf_branch(node, bounds)]
 
     def _leaf_branch(self, leaf: Node | _KeywordIn, bounds: _Bounds) -> _Branch:
-        return _Branch(self._leaf_set(leaf, bounds), None, bounds, partial(self._estimate, leaf))
+        found = self._leaf_set(leaf, bounds)
+        return _Branch(found, None, bounds, partial(self._estimate, leaf), isinstance(leaf, Text))
 
     def _plan_and(self, node: And, bounds: _Bounds) -> list[_Branch]:
         for child in node.children:
@@ -396,7 +418,7 @@ class _Planner:
         if isinstance(node, Text):
             return fulltext.matches(self.session, node, key)
         table, condition = self._term(node)
-        return exists().where(condition, table.sort_key == key)
+        return point_lookup(select(table.sort_key).where(condition, table.sort_key == key))
 
 
 def _union(parts: list[Select[tuple[int]]]) -> Select[tuple[int]]:
@@ -428,9 +450,11 @@ def _time_limit(session: Session, seconds: float) -> Iterator[None]:
     """Stop any statement of this block running past ``seconds`` (``SearchTimeout``)."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(
-            select(func.set_config("statement_timeout", str(max(1, round(seconds * 1000))), True))
-        )
+        millis = str(max(1, round(seconds * 1000)))
+        connection.execute(select(func.set_config("statement_timeout", millis, True)))
+        # psycopg prepares a statement run 5 times, and PostgreSQL then may keep one generic
+        # plan for every value: one that suits a value in 3 scans is ruinous for one in 300,000.
+        connection.execute(select(func.set_config("plan_cache_mode", "force_custom_plan", True)))
         raw = None
     else:
         raw = connection.connection.dbapi_connection

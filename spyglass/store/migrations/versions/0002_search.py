@@ -10,7 +10,8 @@ answers "newest 100 visible scans with this value" without touching ``scans``. T
 is dropped: ``Store.open`` rebuilds the index of every stored report after this migration.
 
 Full text: SQLite keeps the words in ``scan_text`` and an FTS5 index over it (rowid =
-sort_key); PostgreSQL keeps a weighted ``tsvector`` (title A, page B, body D) with a GIN index.
+sort_key); PostgreSQL keeps one ``tsvector`` per column (title, page, body), each with a GIN
+index, so a word in one column is an index lookup without re-reading the row.
 """
 
 from __future__ import annotations
@@ -71,9 +72,10 @@ def upgrade() -> None:
     else:
         op.execute(
             "CREATE TABLE scan_text (sort_key BIGINT PRIMARY KEY, viewer VARCHAR(32),"
-            " doc TSVECTOR NOT NULL)"
+            " title TSVECTOR NOT NULL, page TSVECTOR NOT NULL, body TSVECTOR NOT NULL)"
         )
-        op.execute("CREATE INDEX ix_scan_text_doc ON scan_text USING gin (doc)")
+        for column in ("title", "page", "body"):
+            op.execute(f"CREATE INDEX ix_scan_text_{column} ON scan_text USING gin ({column})")
 
 
 def downgrade() -> None:
