@@ -21,6 +21,7 @@ from spyglass.store.db import (
     utcnow,
     writer,
 )
+from spyglass.store.search import MAX_TOTAL
 from tests.store.conftest import (
     Clock,
     claimed_job,
@@ -236,3 +237,30 @@ def test_stores_of_the_first_schema_are_reindexed(tmp_path: Path, database_url: 
         assert [r.uuid for r in found.records] == [scan["uuid"]]
     finally:
         store.close()
+
+
+def test_a_common_word_pages_from_the_newest(store: Store, news_scan: str) -> None:
+    """More than MAX_TOTAL matches of a word: the total is capped and the page is the newest
+    (PostgreSQL walks scans newest first instead of gathering every match)."""
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            rows = [{"k": i, "b": f"missile programme {i}"} for i in range(1, 10_051)]
+            for table in ("scan_text", "scan_fts"):
+                key = "sort_key" if table == "scan_text" else "rowid"
+                connection.execute(
+                    text(f"INSERT INTO {table} ({key}, title, page, body) VALUES (:k, '', '', :b)"),
+                    rows,
+                )
+        else:
+            connection.execute(
+                text(
+                    "INSERT INTO scan_text SELECT g, NULL, ''::tsvector, ''::tsvector,"
+                    " to_tsvector('simple', 'missile programme ' || g)"
+                    " FROM generate_series(1, 10050) AS g"
+                )
+            )
+    for query in ("text:missile", 'text:"missile programme"', "text:missil*"):
+        found = store.search(query, viewer=None, size=5)
+        assert found.total == MAX_TOTAL and found.has_more
+        # The rows above have no scans to show; the real scan is the newest match.
+        assert [r.uuid for r in found.records] == [news_scan]
