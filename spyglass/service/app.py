@@ -17,9 +17,10 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
 
 from spyglass.analyze.enrich import IPData
-from spyglass.service import api_v1, artifacts
+from spyglass.service import api_v1, artifacts, ui
 from spyglass.service.dependencies import StoreDep
 from spyglass.service.errors import UrlscanJSONResponse, install_error_handlers
 from spyglass.service.middleware import ArtifactHeaders, HeadWithoutBody, RateLimitHeaders
@@ -67,6 +68,8 @@ def create_app(
     app.include_router(api_v1.router)
     app.include_router(artifacts.router)
     app.include_router(_health)
+    app.include_router(ui.router)
+    app.mount("/static", StaticFiles(directory=ui.STATIC), name="static")
     # Added last = outermost: HEAD bodies are dropped after every other middleware ran.
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(ArtifactHeaders)
