@@ -54,6 +54,7 @@ class ReportView:
     globals: list[dict[str, Any]]
     certificates: list[dict[str, Any]]
     downloads: list[dict[str, Any]]
+    wallet_calls: list[dict[str, Any]]
     indicators: dict[str, list[Pivot]] = field(default_factory=dict)
     failure: dict[str, Any] | None = None
 
@@ -100,6 +101,7 @@ def report_view(report: dict[str, Any]) -> ReportView:
         globals=list(data.get("globals") or [])[:MAX_ROWS],
         certificates=list(lists.get("certificates") or []),
         downloads=list(data.get("downloads") or []),
+        wallet_calls=list((report.get("wallet") or {}).get("calls") or [])[:MAX_ROWS],
         indicators=indicators,
         failure=report.get("failure"),
     )

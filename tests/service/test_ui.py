@@ -125,6 +125,9 @@ def hostile_report(uuid: str, job: Any) -> dict[str, Any]:
     report["data"]["globals"].append({"prop": PAYLOAD, "type": "string"})
     report["data"]["links"].append({"href": "javascript:alert(1)", "text": PAYLOAD})
     report["lists"]["domains"].append('x"><script>alert(2)</script>.test')
+    report["wallet"] = {"calls": [
+        {"method": "eth_sendTransaction", "addresses": [PAYLOAD], "params": [{"to": PAYLOAD}]}
+    ]}  # fmt: skip
     return report
 
 
@@ -139,6 +142,7 @@ def test_hostile_content_is_text_on_every_page(client: TestClient, store: Store)
         assert 'href="javascript:' not in html, path
     report_page = client.get(f"/result/{record.uuid}/").text
     assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in report_page
+    assert 'id="wallet"' in report_page and "eth_sendTransaction" in report_page
 
 
 def test_signing_in_keeps_the_key_in_a_strict_cookie(
