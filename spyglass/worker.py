@@ -11,6 +11,7 @@ their reason.
 from __future__ import annotations
 
 import asyncio
+import gc
 import contextlib
 import json
 import logging
@@ -136,6 +137,11 @@ async def run_workers(
     stop = stop or asyncio.Event()
     ip_data = ip_data if ip_data is not None else IPData.from_settings(settings)
     await asyncio.to_thread(preload, ip_data)
+    # The enrichment data is ~280,000 long-lived objects; every full collection would walk
+    # them again (~160 ms, measured in bench/ui.py, on the API's requests too when `serve`
+    # runs workers). Frozen, the collector leaves them alone.
+    gc.collect()
+    gc.freeze()
     async with BrowserPool(settings) as pool:
         workers = [Worker(settings, store, pool, ip_data=ip_data) for _ in range(count)]
         await asyncio.gather(*(w.run(stop) for w in workers))
