@@ -11,8 +11,8 @@ their reason.
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import json
 import logging
 import uuid as uuidlib
