@@ -238,7 +238,7 @@ def search(query: str, size: int, owner: str | None, as_json: bool) -> None:
     table = Table("time", "uuid", "domain", "ip", "country", "status", "score", "url")
     for hit in hits:
         page = hit["page"]
-        score = ((hit.get("verdicts") or {}).get("overall") or {}).get("score", "")
+        score = (hit.get("verdicts") or {}).get("score", "")
         table.add_row(
             hit["task"]["time"][:19].replace("T", " "), hit["_id"], page.get("domain") or "",
             page.get("ip") or "", page.get("country") or "", page.get("status") or "",
