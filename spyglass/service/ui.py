@@ -81,13 +81,15 @@ def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
 
 
 async def page_caller(request: Request, settings: SettingsDep, store: StoreDep) -> Caller:
-    """Who is looking: the API-Key header, else the signed-in key's cookie (an unknown or
-    disabled key in the cookie is simply anonymous), as ``auth.reader`` otherwise."""
+    """Who is looking: the API-Key header, else the signed-in key's cookie (a cookie of an
+    unknown or disabled key counts for nothing); anonymous as ``auth.reader`` allows."""
     address = request.client.host if request.client else "unknown"
     secret = request.cookies.get(SESSION_COOKIE, "")
     if request.headers.get(API_KEY_HEADER) or not is_uuid_shaped(secret):
         return await reader(request, settings, store)
     key = await run_in_threadpool(store.api_key, secret)
+    if key is None:  # a stale cookie: as anonymous, where anonymous reading may be off
+        return await reader(request, settings, store)
     return Caller(key, address)
 
 

@@ -4,6 +4,7 @@ and hostile scanned content shown as text, never as markup."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -188,3 +189,11 @@ def test_forms_from_other_sites_are_refused(client: TestClient, alice: Key, path
         headers={"Origin": "https://evil.example"},
     )  # fmt: skip
     assert response.status_code == 403
+
+
+def test_a_stale_cookie_is_anonymous_where_anonymous_reading_is_off(
+    make_client: Callable[..., TestClient], scans: Scans
+) -> None:
+    client = make_client(anonymous_read=False)
+    client.cookies.set("spyglass_key", "00000000-0000-4000-8000-000000000000")
+    assert client.get("/").status_code == 401
