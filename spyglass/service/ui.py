@@ -48,6 +48,7 @@ RECENT = 20
 MAX_FORM_BYTES = 64 * 1024
 SESSION_COOKIE = "spyglass_key"
 SESSION_SECONDS = 30 * 86400
+CROSS_SITE = "Forms are accepted from Spyglass's own pages only."
 # Our pages load only our own files; scanned content is text in them, never code or frames.
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -119,7 +120,8 @@ async def submit(
 ) -> Response:
     """The home page's form: the API's submission, by the signed-in key or the one typed in;
     then the scan's page (progress, then report)."""
-    _same_origin(request)
+    if _cross_site(request):
+        return await _home(caller, store, settings, CROSS_SITE, 403)
     form = await _form(request)
     try:
         if form.get("apikey"):
@@ -156,7 +158,8 @@ async def login_page(caller: PageCaller) -> Response:
 async def login(request: Request, store: StoreDep, caller: PageCaller) -> Response:
     """Sign in with an API key: the browser keeps it in an HttpOnly, SameSite=Strict cookie,
     and pages then show that key's unlisted and private scans too."""
-    _same_origin(request)
+    if _cross_site(request):
+        return render("login.html", 403, caller=caller, error=CROSS_SITE)
     secret = (await _form(request)).get("apikey", "").strip()
     try:
         await _key(store, secret)
@@ -171,8 +174,9 @@ async def login(request: Request, store: StoreDep, caller: PageCaller) -> Respon
 
 
 @router.post("/logout")
-async def logout(request: Request) -> Response:
-    _same_origin(request)
+async def logout(request: Request, caller: PageCaller) -> Response:
+    if _cross_site(request):
+        return render("login.html", 403, caller=caller, error=CROSS_SITE)
     response = RedirectResponse("/", status_code=303, headers=PAGE_HEADERS)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -191,13 +195,14 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
 
-def _same_origin(request: Request) -> None:
-    """Refuse a form posted from another site (the cookie is SameSite=Strict as well)."""
-    origin = request.headers.get("origin")
+def _cross_site(request: Request) -> bool:
+    """A form posted from another site (the cookie is SameSite=Strict as well). Fetch metadata
+    first: under our ``Referrer-Policy: no-referrer`` browsers send ``Origin: null``."""
     site = request.headers.get("sec-fetch-site")
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    if (origin and origin != own) or site not in (None, "same-origin", "none"):
-        raise APIError(403, "Cross-site form", "Forms are accepted from Spyglass's own pages.")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
 
 
 @route(router, "/search/")

@@ -55,6 +55,9 @@ class ReportView:
     certificates: list[dict[str, Any]]
     downloads: list[dict[str, Any]]
     wallet_calls: list[dict[str, Any]]
+    dialogs: list[dict[str, Any]]
+    popups: list[dict[str, Any]]
+    blocked: list[dict[str, Any]]
     indicators: dict[str, list[Pivot]] = field(default_factory=dict)
     failure: dict[str, Any] | None = None
 
@@ -102,6 +105,9 @@ def report_view(report: dict[str, Any]) -> ReportView:
         certificates=list(lists.get("certificates") or []),
         downloads=list(data.get("downloads") or []),
         wallet_calls=list((report.get("wallet") or {}).get("calls") or [])[:MAX_ROWS],
+        dialogs=list(data.get("dialogs") or [])[:MAX_ROWS],
+        popups=list(data.get("popups") or [])[:MAX_ROWS],
+        blocked=list(data.get("blocked") or [])[:MAX_ROWS],
         indicators=indicators,
         failure=report.get("failure"),
     )

@@ -126,6 +126,8 @@ def hostile_report(uuid: str, job: Any) -> dict[str, Any]:
     report["data"]["globals"].append({"prop": PAYLOAD, "type": "string"})
     report["data"]["links"].append({"href": "javascript:alert(1)", "text": PAYLOAD})
     report["lists"]["domains"].append('x"><script>alert(2)</script>.test')
+    report["data"]["dialogs"] = [{"type": "alert", "message": PAYLOAD}]
+    report["data"]["popups"] = [{"url": "javascript:" + PAYLOAD}]
     report["wallet"] = {"calls": [
         {"method": "eth_sendTransaction", "addresses": [PAYLOAD], "params": [{"to": PAYLOAD}]}
     ]}  # fmt: skip
@@ -188,7 +190,9 @@ def test_forms_from_other_sites_are_refused(client: TestClient, alice: Key, path
         path, data={"apikey": alice.secret, "url": "http://news.test/"},
         headers={"Origin": "https://evil.example"},
     )  # fmt: skip
-    assert response.status_code == 403
+    assert response.status_code == 403 and "own pages only" in response.text
+    cross = client.post(path, data={"apikey": "x"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403
 
 
 def test_a_stale_cookie_is_anonymous_where_anonymous_reading_is_off(
@@ -197,3 +201,12 @@ def test_a_stale_cookie_is_anonymous_where_anonymous_reading_is_off(
     client = make_client(anonymous_read=False)
     client.cookies.set("spyglass_key", "00000000-0000-4000-8000-000000000000")
     assert client.get("/").status_code == 401
+
+
+def test_a_browser_form_with_a_null_origin_is_same_site(client: TestClient, alice: Key) -> None:
+    """Under Referrer-Policy: no-referrer, Chromium sends "Origin: null" on our own forms."""
+    headers = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    signed = client.post(
+        "/login", data={"apikey": alice.secret}, headers=headers, follow_redirects=False
+    )
+    assert signed.status_code == 303

@@ -30,6 +30,8 @@ ADDRESSES: dict[str, str] = {
     # Two copies of one phishing kit, text changed (look-alike pivots).
     "kit-a.test": "127.0.0.19",
     "kit-b.test": "127.0.0.20",
+    # Script and HTML payloads in every trace a scan records (the web UI must show them inert).
+    "xss.test": "127.0.0.21",
     # Presents a certificate from an untrusted CA; see certs.py.
     "badtls.test": "127.0.0.66",
     "internal.test": INTERNAL_ADDRESS,

@@ -12,6 +12,7 @@ from tests.testweb.sites import (
     plain,
     redirects,
     shop,
+    xss,
 )
 
 ROUTES = Routes.merge(
@@ -25,4 +26,5 @@ ROUTES = Routes.merge(
     plain.routes,
     shop.routes,
     kits.routes,
+    xss.routes,
 )
