@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-PivotKind = Literal["domain", "ip", "asn", "hash", "form.action", "form.domain", "address"]
+PivotKind = Literal["domain", "ip", "asn", "hash", "url", "form.action", "form.domain", "address"]
 _FIELDS: dict[str, tuple[str, ...]] = {
     "domain": ("domain",),
     "ip": ("ip",),
     "asn": ("asn",),
     "hash": ("hash",),
+    "url": ("url",),
     "form.action": ("form.action",),
     "form.domain": ("form.domain",),
     # A wallet address: the decoy wallet saw it in a request, or the page showed it.
@@ -48,8 +49,8 @@ def search_link(query: str, base: str = "/search/") -> str:
 
 
 def report_pivots(report: dict[str, Any]) -> list[Pivot]:
-    """Every domain, IP, ASN, hash, form action and crypto address of ``report``, once each,
-    in the order the report lists them."""
+    """Every domain, IP, ASN, hash, URL, form action and crypto address of ``report``, once
+    each, in the order the report lists them."""
     lists = report.get("lists") or {}
     forms = report.get("forms") or []
     calls = (report.get("wallet") or {}).get("calls") or []
@@ -59,6 +60,7 @@ def report_pivots(report: dict[str, Any]) -> list[Pivot]:
         *(("ip", i) for i in lists.get("ips") or []),
         *(("asn", f"AS{a}" if str(a).isdigit() else a) for a in lists.get("asns") or []),
         *(("hash", h) for h in lists.get("hashes") or []),
+        *(("url", u) for u in lists.get("urls") or []),
         *(("form.action", f.get("actionUrl")) for f in forms),
         *(("form.domain", f.get("actionDomain")) for f in forms),
         *(("address", a) for call in calls for a in call.get("addresses") or []),

@@ -74,7 +74,7 @@ _INJECTION_PROBE = """(base) => {
     }
   }
   for (const s of document.querySelectorAll("script")) {
-    if (s.src !== `${base}/static/copy.js`) bad.push(`script ${s.outerHTML.slice(0, 120)}`);
+    if (s.src !== `${base}/static/page.js`) bad.push(`script ${s.outerHTML.slice(0, 120)}`);
   }
   for (const img of document.querySelectorAll("img")) {
     if (!img.src.startsWith(`${base}/screenshots/`)) bad.push(`img ${img.outerHTML.slice(0, 120)}`);
@@ -292,6 +292,14 @@ async def test_submit_progress_report_pivot_and_paging(
         assert await first.locator("td.url summary").inner_text() == target
         hosts = set(await page.locator("#http tbody td:nth-child(4) a").all_inner_texts())
         assert {"news.test", "cdn.test", "tracker.test"} <= hosts
+        # The filter keeps the rows holding its text (tracker.test's), hides the others.
+        total = await rows.count()
+        await page.locator("#http input.filter").fill("tracker.test")
+        shown = page.locator("#http table.requests > tbody > tr:not([hidden])")
+        assert 0 < await shown.count() < total
+        assert all("tracker.test" in t for t in await shown.all_inner_texts())
+        await page.locator("#http input.filter").fill("")
+        assert await shown.count() == total
 
         # Forms: the count, each form's raw HTML shown as text (no live form in the report).
         forms = page.locator("#forms")
