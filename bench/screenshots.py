@@ -30,14 +30,10 @@ import httpx
 from PIL import Image
 from playwright.async_api import async_playwright
 
-from bench.capture import CHROMIUM, progress, testweb_process
+from bench.capture import BARE_FLAGS, CHROMIUM, progress, testweb_process
 from bench.service import Server, create_key, fresh_place, serving
 
 REPO = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 # (host, https, tags); the report shown is the first one's.
 SCANS = [
     ("plain.test", False, ["demo"]),
@@ -93,7 +89,7 @@ async def shoot(
     base_url: str, pages: dict[str, str], out: Path, desktop_height: int, phone_height: int
 ) -> None:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BARE_FLAGS)
         try:
             for device, options in VIEWPORTS.items():
                 context = await browser.new_context(**options)  # fresh, in-memory profile

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from spyglass.errors import InputError
 from spyglass.models import ScanStatus
 from spyglass.search.pivots import pivot_query, search_link
+from spyglass.service.api_v1 import parse_search_after
 from spyglass.service.auth import (
     API_KEY_HEADER,
     Caller,
@@ -212,13 +213,12 @@ async def search_page(
     query = request.query_params.get("q", "")
     size = request.query_params.get("size", "")
     size = min(int(size), MAX_PAGE_SIZE) if size.isdigit() and int(size) > 0 else PAGE_SIZE
-    after = request.query_params.get("search_after") or None
-    cursor = _cursor(after)
     try:
+        cursor = parse_search_after(request.query_params.get("search_after"))
         found = await run_in_threadpool(
             store.search, query, viewer=caller.viewer, size=size, search_after=cursor
         )
-    except (SearchTimeout, InputError) as e:
+    except (SearchTimeout, InputError, APIError) as e:
         return render("search.html", 400, query=query, hits=[], total=0, error=e.message,
                       next_link=None, caller=caller)  # fmt: skip
     hits = [search_hit(record, settings.public_url) for record in found.records]
@@ -244,10 +244,3 @@ async def result_page(uuid: str, caller: PageCaller, store: StoreDep) -> Respons
     if report is None:
         return render("missing.html", 404, uuid=uuid, caller=caller)
     return render("result.html", view=report_view(report), record=record, caller=caller)
-
-
-def _cursor(value: str | None) -> tuple[int, str] | None:
-    if not value:
-        return None
-    millis, _, uuid = value.partition(",")
-    return (int(millis), uuid) if millis.isdigit() and uuid else None

@@ -118,38 +118,23 @@ class Store:
         """
         for attempt in range(SUBMIT_ATTEMPTS):
             try:
-                return self._submit(
-                    request, owner=owner, priority=priority, source=source,
-                    dedupe_window=dedupe_window, force=force,
-                )  # fmt: skip
+                with self._write() as session:
+                    return queue.submit(
+                        session,
+                        request,
+                        owner=owner,
+                        priority=priority,
+                        source=source,
+                        dedupe_window=dedupe_window,
+                        force=force,
+                        now=self.clock(),
+                    )
             except IntegrityError:
                 # Another API host took the same sort key in the same millisecond (PostgreSQL:
                 # both saw it free); a new attempt picks a new one.
                 if attempt == SUBMIT_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
-
-    def _submit(
-        self,
-        request: ScanRequest,
-        *,
-        owner: str | None,
-        priority: int,
-        source: str | None,
-        dedupe_window: float,
-        force: bool,
-    ) -> tuple[ScanRecord, bool]:
-        with self._write() as session:
-            return queue.submit(
-                session,
-                request,
-                owner=owner,
-                priority=priority,
-                source=source,
-                dedupe_window=dedupe_window,
-                force=force,
-                now=self.clock(),
-            )
 
     def get_scan(self, uuid: str) -> ScanRecord | None:
         with self._read() as session:

@@ -188,10 +188,9 @@ class _Bounds:
     def narrow(self, dates: DateRange) -> _Bounds:
         low = None if dates.low is None else dates.low << SORT_KEY_BITS
         high = None if dates.high is None else ((dates.high + 1) << SORT_KEY_BITS) - 1
-        return _Bounds(
-            low if self.low is None else max(self.low, low) if low is not None else self.low,
-            high if self.high is None else min(self.high, high) if high is not None else self.high,
-        )
+        lows = [b for b in (self.low, low) if b is not None]
+        highs = [b for b in (self.high, high) if b is not None]
+        return _Bounds(max(lows) if lows else None, min(highs) if highs else None)
 
     def applied(self, key: ColumnElement[int]) -> list[ColumnElement[bool]]:
         conditions = []

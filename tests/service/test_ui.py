@@ -85,6 +85,8 @@ def test_search_page_results_paging_and_errors(client: TestClient, scans: Scans)
     assert all(uuid in page.text for uuid in made)
     bad = client.get("/search/", params={"q": "domian:x"})
     assert bad.status_code == 400 and "did you mean domain?" in bad.text
+    cursor = client.get("/search/", params={"q": "*", "search_after": "not,a,cursor"})
+    assert cursor.status_code == 400 and "Invalid search_after" in cursor.text
     empty = client.get("/search/", params={"q": "page.domain:nothing.example"})
     assert "No scans match." in empty.text
 
