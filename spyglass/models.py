@@ -57,6 +57,12 @@ class ScanOptions(BaseModel):
     allow_networks: tuple[str, ...] = ()
     # Load pages whose certificate does not validate (the TLS problem is still recorded).
     insecure_tls: bool = False
+    # Decoy wallets (EIP-1193/EIP-6963 and Solana providers) offered to the page; off: the page
+    # sees a browser without any wallet. Clipboard writes are recorded either way.
+    decoy: bool = True
+    # After the page settles, click what a lure asks the visitor to click ("Connect wallet",
+    # "I'm not a robot", "Copy"...): drainers and paste-and-run pages often wait for a click.
+    interact: bool = True
 
 
 # --------------------------------------------------------------------------- raw capture
@@ -214,6 +220,27 @@ class BlockedConnection(BaseModel):
     reason: str  # blocked_address | dns | refused | unreachable
 
 
+class WalletCall(BaseModel):
+    """One request a page made to a decoy wallet, in the order it was made."""
+
+    provider: Literal["ethereum", "solana"]
+    method: str  # eth_sendTransaction, personal_sign, signTransaction, connect, ...
+    params: Any = None  # as the page passed them (JSON; Solana transactions as base64)
+    url: str | None = None  # the document that asked
+    script: str | None = None  # the script on top of the stack, when it has a URL
+    timestamp: float | None = None  # epoch seconds, on the scanner's clock
+
+
+class ClipboardWrite(BaseModel):
+    """Text a page put in the clipboard (recorded; the real clipboard is never written)."""
+
+    text: str
+    api: Literal["clipboard.writeText", "clipboard.write", "execCommand", "copy-event"]
+    url: str | None = None
+    script: str | None = None
+    timestamp: float | None = None  # epoch seconds, on the scanner's clock
+
+
 class Favicon(BaseModel):
     url: str
     sha256: str
@@ -264,6 +291,12 @@ class RawCapture(BaseModel):
     js_properties: dict[str, str] = Field(default_factory=dict)
     resolved: dict[str, str] = Field(default_factory=dict)  # host -> address connected to
     blocked: list[BlockedConnection] = Field(default_factory=list)
+    # The decoy wallets' accounts ({"ethereum": "0x...", "solana": "..."}); empty: no decoy.
+    decoy_accounts: dict[str, str] = Field(default_factory=dict)
+    wallet_calls: list[WalletCall] = Field(default_factory=list)
+    clipboard: list[ClipboardWrite] = Field(default_factory=list)
+    # Elements clicked after the page settled (options.interact), as "tag: text".
+    clicked: list[str] = Field(default_factory=list)
     failure: Failure | None = None
     # Steps that did not complete ("screenshot: timeout"); a scan with any is partial.
     incomplete: list[str] = Field(default_factory=list)
@@ -407,6 +440,9 @@ class Lists(_ReportModel):
     link_domains: list[str] = Field(default_factory=list)
     certificates: list[Certificate] = Field(default_factory=list)
     hashes: list[str] = Field(default_factory=list)
+    # {"address", "chain", "sources": ["dom", "text", "script", "wallet"], "sanctioned": bool,
+    #  "sanction": {...} | None}; see analyze/crypto.py
+    crypto_addresses: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Redirect(_ReportModel):
@@ -436,6 +472,9 @@ class Report(_ReportModel):
     redirects: list[Redirect] = Field(default_factory=list)
     failure: Failure | None = None
     incomplete: list[str] = Field(default_factory=list)
+    # Decoy-wallet requests with their decoded intent (analyze/wallet.py) and clipboard writes.
+    wallet: dict[str, Any] = Field(default_factory=dict)
+    clipboard: list[dict[str, Any]] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

@@ -35,6 +35,7 @@ from spyglass.analyze.requests import build_requests
 from spyglass.analyze.stats import build_stats
 from spyglass.analyze.tech import add_technologies, compiled
 from spyglass.analyze.text import normalize_text, text_from_dom
+from spyglass.analyze.verdicts import add_verdicts
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.models import ConsoleMessage, Link, RawCapture, Redirect, Report, TaskInfo
 
@@ -68,6 +69,7 @@ def build_report(capture: RawCapture, task: TaskInfo, ip_data: IPData | None = N
     enrich_report(report, ip_data)
     add_technologies(report, capture)
     add_pivots(report, capture)
+    add_verdicts(report, capture)
     return report
 
 

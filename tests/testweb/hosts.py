@@ -32,6 +32,13 @@ ADDRESSES: dict[str, str] = {
     "kit-b.test": "127.0.0.20",
     # Script and HTML payloads in every trace a scan records (the web UI must show them inert).
     "xss.test": "127.0.0.21",
+    # ---- the labelled verdict corpus (tests/testweb/corpus.py); one block per site module
+    # decoy/clipboard capture pages: 127.0.0.22-29
+    # drainers: 127.0.0.30-44
+    # credential phishing and brands on their own domains: 127.0.0.45-65
+    # paste-and-run lures: 127.0.0.67-79
+    # crypto addresses (news, donation): 127.0.0.80-84
+    # real saved pages: 127.0.0.85-99
     # Presents a certificate from an untrusted CA; see certs.py.
     "badtls.test": "127.0.0.66",
     "internal.test": INTERNAL_ADDRESS,

@@ -1,5 +1,7 @@
 """Every site's handlers, merged into the one table the server dispatches on."""
 
+from types import ModuleType
+
 from tests.testweb.routes import Routes
 from tests.testweb.sites import (
     app,
@@ -28,3 +30,8 @@ ROUTES = Routes.merge(
     kits.routes,
     xss.routes,
 )
+
+
+def corpus_modules() -> list[ModuleType]:
+    """The modules whose ``CORPUS`` lists labelled pages (tests/testweb/corpus.py)."""
+    return []

@@ -1,0 +1,49 @@
+"""What every verdict engine takes and gives.
+
+An engine is a pure function ``(Inputs) -> EngineResult``: it reads the report built so far
+(forms, text, lists, wallet, clipboard...) and the raw capture (DOM, response bodies), and says
+what it concluded and why. ``combine.py`` turns the engines' results into ``verdicts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from spyglass.models import RawCapture, Report
+
+# The categories engines may give; bench/detection.py scores each one.
+Category = Literal["phishing", "crypto-drainer", "paste-and-run", "sanctioned", "malware"]
+
+
+class Evidence(BaseModel):
+    """One finding, in words an analyst would sign, plus the facts behind them."""
+
+    reason: str  # "form posts passwords to login-secure.example (not the brand's domain)"
+    kind: str  # short machine name: "password-form-cross-domain", "erc20-approve", ...
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class EngineResult(BaseModel):
+    engine: str
+    score: int = Field(0, ge=-100, le=100)  # this engine's belief the page is malicious
+    malicious: bool = False
+    categories: list[str] = Field(default_factory=list)
+    brands: list[str] = Field(default_factory=list)  # brand keys ("paypal")
+    tags: list[str] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the engines read. ``extra`` carries process-wide data an engine was configured with
+    (compiled YARA rules from the settings' folder, ...), so engines stay pure."""
+
+    report: Report
+    capture: RawCapture
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def body(self, sha256: str | None) -> bytes | None:
+        return self.capture.blobs.get(sha256) if sha256 else None
