@@ -35,8 +35,9 @@ from spyglass.analyze.requests import build_requests
 from spyglass.analyze.stats import build_stats
 from spyglass.analyze.tech import add_technologies, compiled
 from spyglass.analyze.text import normalize_text, text_from_dom
-from spyglass.analyze.verdicts import add_verdicts
 from spyglass.analyze.timestamps import iso_utc
+from spyglass.analyze.verdicts import add_verdicts
+from spyglass.analyze.verdicts.combine import no_votes
 from spyglass.models import ConsoleMessage, Link, RawCapture, Redirect, Report, TaskInfo
 
 
@@ -180,15 +181,7 @@ def neutral_verdicts() -> dict[str, Any]:
     return {
         "overall": {**blank, "hasVerdicts": False},
         "urlscan": {**blank, "detectionDetails": []},
-        "community": {
-            "score": 0,
-            "votes": [],
-            "votesTotal": 0,
-            "votesMalicious": 0,
-            "votesBenign": 0,
-            "tags": [],
-            "categories": [],
-        },
+        "community": no_votes(),
     }
 
 

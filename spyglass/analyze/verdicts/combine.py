@@ -66,15 +66,20 @@ def combine(results: Iterable[EngineResult], brand_info: BrandInfo = _brand_key_
             "enginesTotal": len(results),
             "verdicts": [r.model_dump(mode="json") for r in results],
         },
-        "community": {
-            "score": 0,
-            "votes": [],
-            "votesTotal": 0,
-            "votesMalicious": 0,
-            "votesBenign": 0,
-            "tags": [],
-            "categories": [],
-        },
+        "community": no_votes(),
+    }
+
+
+def no_votes() -> dict[str, Any]:
+    """urlscan's ``community`` block with no votes (Spyglass has no voting)."""
+    return {
+        "score": 0,
+        "votes": [],
+        "votesTotal": 0,
+        "votesMalicious": 0,
+        "votesBenign": 0,
+        "tags": [],
+        "categories": [],
     }
 
 
