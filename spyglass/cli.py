@@ -70,6 +70,10 @@ def main() -> None:
 @click.option("--timezone", help="e.g. Europe/Berlin")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Hard limit, seconds.")
 @click.option("--no-javascript", is_flag=True, help="Scan with JavaScript disabled.")
+@click.option("--no-decoy", is_flag=True, help="Offer the page no decoy crypto wallets.")
+@click.option(
+    "--no-interact", is_flag=True, help="Click nothing once the page settles (lure buttons)."
+)
 @click.option(
     "--insecure", is_flag=True, help="Load pages whose TLS certificate does not validate."
 )
@@ -90,8 +94,8 @@ def main() -> None:
 def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent: str | None,
          referer: str | None, headers: tuple[str, ...], cookies: tuple[str, ...], viewport: str,
          device: str | None, locale: str | None, timezone: str | None, timeout: float,
-         no_javascript: bool, insecure: bool, pins: tuple[str, ...],
-         networks: tuple[str, ...]) -> None:  # fmt: skip
+         no_javascript: bool, no_decoy: bool, no_interact: bool, insecure: bool,
+         pins: tuple[str, ...], networks: tuple[str, ...]) -> None:  # fmt: skip
     """Scan URL in a fresh headless Chromium and print the report."""
     try:
         settings = Settings.from_env()
@@ -108,6 +112,8 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
             timezone=timezone,
             timeout=timeout,
             javascript=not no_javascript,
+            decoy=not no_decoy,
+            interact=not no_interact,
             insecure_tls=insecure,
             resolve=parse_pins(pins),
             allow_networks=parse_networks(networks),

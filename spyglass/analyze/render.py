@@ -41,6 +41,7 @@ def render_text(report: Report) -> str:
     """The whole report as text (see the module docstring)."""
     sections = [
         _header(report),
+        _verdict(report),
         _forms(report),
         f"Text Content\n\n{report.text}" if report.text else "Text Content\n\n(no text)",
         _counts(report),
@@ -84,6 +85,29 @@ def _header(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _verdict(report: Report) -> str:
+    """The verdict line and its plain-language reasons.
+
+    >>> from spyglass.analyze.verdicts.combine import combine
+    >>> from spyglass.analyze.verdicts.base import EngineResult, Evidence
+    >>> class R:  # only what _verdict reads
+    ...     verdicts = combine([EngineResult(engine="x", score=80, malicious=True,
+    ...         categories=["phishing"], evidence=[Evidence(reason="asks for a password", kind="k")])])
+    >>> print(_verdict(R()))
+    Verdict: malicious (score 80): phishing
+      - asks for a password
+    """
+    ours = report.verdicts.get("spyglass") or {}
+    if not ours.get("reasons"):
+        return "Verdict: nothing found"
+    what = "malicious" if ours.get("malicious") else "suspicious"
+    labels = list(ours.get("categories") or [])
+    labels += [f"brand {b.get('name') or b.get('key')}" for b in ours.get("brands") or []]
+    lines = [f"Verdict: {what} (score {ours.get('score', 0)}): {', '.join(labels) or '-'}"]
+    lines += [f"  - {reason}" for reason in ours["reasons"]]
+    return "\n".join(lines)
+
+
 def _forms(report: Report) -> str:
     count = len(report.forms)
     parts = [f"Form analysis {count} form{'' if count == 1 else 's'} found in the DOM"]
@@ -113,4 +137,12 @@ def _counts(report: Report) -> str:
         lines.append(f"Pop-up: {item.get('url')}")
     for item in data.get("blocked") or []:
         lines.append(f"Blocked: {item.get('host')}:{item.get('port')} ({item.get('reason')})")
+    for call in report.wallet.get("calls") or []:
+        intent = (call.get("intent") or {}).get("summary")
+        lines.append(f"Wallet: {call.get('method')}" + (f": {intent}" if intent else ""))
+    for write in report.clipboard:
+        lines.append(f"Clipboard: {write.get('text')!r}")
+    for found in report.lists.crypto_addresses:
+        sanctioned = "  SANCTIONED" if found.get("sanctioned") else ""
+        lines.append(f"Crypto address: {found.get('address')} ({found.get('chain')}){sanctioned}")
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 urlscan's fields (``url``, ``visibility``, ``tags``, ``customagent``, ``referer``,
 ``overrideSafety``, ``country``, legacy ``public: "on"``) plus Spyglass's ``force`` (skip
-deduplication) and ``webhook`` (POSTed when the scan is done). Unknown fields are ignored, as
+deduplication), ``webhook`` (POSTed when the scan is done), ``decoy`` and ``interact`` (both on
+unless false: decoy wallets, clicking lures). Unknown fields are ignored, as
 integrations send extras.
 
 The target goes through the network guard here, so a URL that could never be scanned (bad URL,
@@ -52,6 +53,10 @@ class ScanSubmission(BaseModel):
     public: str | None = Field(None, description='Legacy: "on" means public')
     force: bool = Field(False, description="Spyglass: scan again even if deduplication applies")
     webhook: str | None = Field(None, description="Spyglass: http(s) URL POSTed when done")
+    decoy: bool = Field(True, description="Spyglass: offer the page decoy crypto wallets")
+    interact: bool = Field(
+        True, description="Spyglass: click what a lure asks to click once the page settles"
+    )
 
     @field_validator("customagent", "referer")
     @classmethod
@@ -79,11 +84,19 @@ class ScanSubmission(BaseModel):
         return "public"
 
     def scan_options(self) -> ScanOptions:
-        return ScanOptions(user_agent=self.customagent or None, referer=self.referer or None)
+        return ScanOptions(
+            user_agent=self.customagent or None,
+            referer=self.referer or None,
+            decoy=self.decoy,
+            interact=self.interact,
+        )
 
-    def response_options(self) -> dict[str, str]:
-        """The ``options`` of the answer: only what was given (urlscan's ``useragent``)."""
-        options = {}
+    def response_options(self) -> dict[str, Any]:
+        """The ``options`` of the answer: only what was given (urlscan's ``useragent``) and
+        Spyglass's switches that are off."""
+        options: dict[str, Any] = {
+            name: False for name in ("decoy", "interact") if not getattr(self, name)
+        }
         if self.customagent:
             options["useragent"] = self.customagent
         if self.referer:

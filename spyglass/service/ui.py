@@ -133,7 +133,7 @@ async def submit(
         fields = {k: form[k] for k in ("customagent", "referer", "country") if form.get(k)}
         submission = ScanSubmission(
             url=form.get("url", ""), visibility=form.get("visibility") or None,
-            tags=tags or None, **fields,
+            tags=tags or None, decoy=not form.get("nodecoy"), **fields,
         )  # fmt: skip
         enforce_rate_limit(request, caller, submission.effective_visibility())
         country = await run_in_threadpool(client_country, caller.address, ip_data)

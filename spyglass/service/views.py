@@ -41,7 +41,7 @@ class ReportView:
     effective_url: str
     submission: str  # "Submission: On ... via ... from ... — Scanned from ..."
     title: str
-    verdict: dict[str, Any]
+    verdict: dict[str, Any]  # verdicts.spyglass: score, categories, brand objects, reasons
     page: dict[str, Any]
     counts: dict[str, int]
     transactions: list[Transaction]
@@ -55,6 +55,8 @@ class ReportView:
     certificates: list[dict[str, Any]]
     downloads: list[dict[str, Any]]
     wallet_calls: list[dict[str, Any]]
+    clipboard: list[dict[str, Any]]
+    crypto_addresses: list[dict[str, Any]]
     dialogs: list[dict[str, Any]]
     popups: list[dict[str, Any]]
     blocked: list[dict[str, Any]]
@@ -86,7 +88,7 @@ def report_view(report: dict[str, Any]) -> ReportView:
             f" from {submitter} — Scanned from {scanner}"
         ),
         title=str(page.get("title") or ""),
-        verdict=(report.get("verdicts") or {}).get("overall") or {},
+        verdict=_verdict(report.get("verdicts") or {}),
         page=page,
         counts={
             "requests": len(data.get("requests") or []),
@@ -105,12 +107,24 @@ def report_view(report: dict[str, Any]) -> ReportView:
         certificates=list(lists.get("certificates") or []),
         downloads=list(data.get("downloads") or []),
         wallet_calls=list((report.get("wallet") or {}).get("calls") or [])[:MAX_ROWS],
+        clipboard=list(report.get("clipboard") or [])[:MAX_ROWS],
+        crypto_addresses=list(lists.get("cryptoAddresses") or [])[:MAX_ROWS],
         dialogs=list(data.get("dialogs") or [])[:MAX_ROWS],
         popups=list(data.get("popups") or [])[:MAX_ROWS],
         blocked=list(data.get("blocked") or [])[:MAX_ROWS],
         indicators=indicators,
         failure=report.get("failure"),
     )
+
+
+def _verdict(verdicts: dict[str, Any]) -> dict[str, Any]:
+    """Spyglass's own verdict (with reasons); a report stored before the engines existed has
+    only urlscan's ``overall``, whose brands are bare keys."""
+    if "spyglass" in verdicts:
+        return verdicts["spyglass"]
+    overall = dict(verdicts.get("overall") or {})
+    overall["brands"] = [{"key": b, "name": b} for b in overall.get("brands") or []]
+    return overall
 
 
 def pivot_href(pivot: Pivot) -> str:

@@ -55,6 +55,19 @@ def test_submission_answers_urlscan_shape(
     assert job.request.method == "api"
 
 
+def test_decoy_and_interaction_can_be_switched_off_per_scan(
+    client: TestClient, store: Store, alice: Key
+) -> None:
+    body = submit(client, alice, url="http://news.test/", decoy=False, interact=False)
+    assert body["options"] == {"decoy": False, "interact": False}
+    job = store.claim("w1", 60)
+    assert job is not None
+    assert job.request.options == ScanOptions(decoy=False, interact=False)
+    assert submit(client, alice, url="http://news.test/b")["options"] == {}
+    job = store.claim("w1", 60)
+    assert job is not None and job.request.options.decoy and job.request.options.interact
+
+
 def test_country_answered_is_where_the_scanner_runs(make_client, alice: Key) -> None:
     client = make_client(scanner_country="NL")
     assert submit(client, alice, url="http://news.test/")["country"] == "nl"

@@ -131,8 +131,18 @@ def hostile_report(uuid: str, job: Any) -> dict[str, Any]:
     report["data"]["dialogs"] = [{"type": "alert", "message": PAYLOAD}]
     report["data"]["popups"] = [{"url": "javascript:" + PAYLOAD}]
     report["wallet"] = {"calls": [
-        {"method": "eth_sendTransaction", "addresses": [PAYLOAD], "params": [{"to": PAYLOAD}]}
+        {"method": "eth_sendTransaction", "addresses": [PAYLOAD], "params": [{"to": PAYLOAD}],
+         "intent": {"summary": PAYLOAD}}
     ]}  # fmt: skip
+    report["clipboard"] = [{"text": PAYLOAD, "api": "execCommand", "script": PAYLOAD,
+                            "classification": {"summary": PAYLOAD}}]  # fmt: skip
+    report["lists"]["cryptoAddresses"] = [
+        {"address": PAYLOAD, "chain": PAYLOAD, "sources": [PAYLOAD], "sanctioned": True}
+    ]
+    report["verdicts"]["spyglass"] = {
+        "score": 90, "malicious": True, "categories": [PAYLOAD], "tags": [],
+        "brands": [{"key": PAYLOAD, "name": PAYLOAD}], "reasons": ["form posts to " + PAYLOAD],
+    }  # fmt: skip
     return report
 
 
@@ -148,6 +158,9 @@ def test_hostile_content_is_text_on_every_page(client: TestClient, store: Store)
     report_page = client.get(f"/result/{record.uuid}/").text
     assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in report_page
     assert 'id="wallet"' in report_page and "eth_sendTransaction" in report_page
+    for section in ('id="clipboard"', 'id="crypto"', 'class="reasons"'):
+        assert section in report_page
+    assert "form posts to &lt;script&gt;" in report_page
 
 
 def test_signing_in_keeps_the_key_in_a_strict_cookie(
@@ -180,6 +193,12 @@ def test_submitting_from_the_home_page(client: TestClient, store: Store, alice: 
     assert (record.visibility, record.tags) == ("unlisted", ["a", "b"])
     progress = client.get(sent.headers["location"])
     assert "queued" in progress.text and 'http-equiv="refresh"' in progress.text
+    job = store.claim("w1", 60)
+    assert job is not None and job.request.options.decoy
+    without = {**form, "apikey": alice.secret, "url": "http://news.test/y", "nodecoy": "on"}
+    assert client.post("/submit", data=without, follow_redirects=False).status_code == 303
+    job = store.claim("w1", 60)
+    assert job is not None and not job.request.options.decoy
     refused = client.post(
         "/submit", data={**form, "url": "ftp://news.test/", "apikey": alice.secret}
     )
