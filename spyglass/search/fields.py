@@ -85,8 +85,13 @@ FIELDS: dict[str, Field] = {
     "verdicts.score": Field("number", "verdicts.score"),
     "verdicts.brands": _keyword("verdicts.brands"),
     "verdicts.categories": _keyword("verdicts.categories"),
+    "verdicts.tags": _keyword("verdicts.tags"),
     "wallet.address": _keyword("wallet.address"),
+    "wallet.method": _keyword("wallet.method"),  # eth_signTypedData_v4, signTransaction...
     "crypto.address": _keyword("crypto.address"),
+    "crypto.chain": _keyword("crypto.chain"),
+    # A scan that showed an address on a sanctions list: crypto.sanctioned:true.
+    "crypto.sanctioned": _keyword("crypto.sanctioned", "bool"),
     # Look-alike pivots (analyze/pivots.py).
     "structure": _keyword("structure"),
     "phash": _keyword("phash"),

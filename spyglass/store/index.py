@@ -128,10 +128,15 @@ def _verdict_terms(report: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]
         yield "verdicts.malicious", [str(bool(overall["malicious"])).lower()]
     yield "verdicts.brands", [_name(b) for b in overall.get("brands") or []]
     yield "verdicts.categories", overall.get("categories") or []
+    yield "verdicts.tags", overall.get("tags") or []
     calls = (report.get("wallet") or {}).get("calls") or []
     yield "wallet.address", (a for call in calls for a in call.get("addresses") or [])
+    yield "wallet.method", (call.get("method") for call in calls)
     crypto = (report.get("lists") or {}).get("cryptoAddresses") or []
     yield "crypto.address", (_name(a, "address") for a in crypto)
+    found = [a for a in crypto if isinstance(a, dict)]
+    yield "crypto.chain", (a.get("chain") for a in found)
+    yield "crypto.sanctioned", ["true"] if any(a.get("sanctioned") for a in found) else []
 
 
 def _name(item: Any, key: str = "key") -> Any:

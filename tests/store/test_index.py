@@ -60,18 +60,25 @@ def test_numbers_and_text_of_the_news_report() -> None:
 def test_verdicts_wallet_and_crypto_terms() -> None:
     report = {
         "verdicts": {"overall": {"malicious": True, "brands": [{"key": "PayPal"}, "metamask"],
-                                 "categories": ["phishing"]}},
+                                 "categories": ["phishing"], "tags": ["seed-phrase"]}},
         "wallet": {"calls": [{"method": "eth_sendTransaction", "addresses": ["0xAbC"]}]},
-        "lists": {"cryptoAddresses": [{"address": "bc1qxyz", "chain": "btc"}, "TXyz"]},
+        "lists": {"cryptoAddresses": [{"address": "bc1qxyz", "chain": "btc"}, "TXyz",
+                                      {"address": "0xDef", "chain": "eth", "sanctioned": True}]},
     }  # fmt: skip
     assert index_terms(report) == {
         ("verdicts.malicious", "true"),
         ("verdicts.brands", "paypal"),
         ("verdicts.brands", "metamask"),
         ("verdicts.categories", "phishing"),
+        ("verdicts.tags", "seed-phrase"),
         ("wallet.address", "0xabc"),
+        ("wallet.method", "eth_sendtransaction"),
         ("crypto.address", "bc1qxyz"),
         ("crypto.address", "txyz"),
+        ("crypto.address", "0xdef"),
+        ("crypto.chain", "btc"),
+        ("crypto.chain", "eth"),
+        ("crypto.sanctioned", "true"),
     }
 
 
