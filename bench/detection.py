@@ -88,7 +88,7 @@ def scores(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
     table = {}
     for category in CATEGORIES:
         tp = sum(1 for o in outcomes if o.sample.label == category and o.flags(category))
-        fp = sum(1 for o in outcomes if o.sample.label != category and o.flags(category))
+        fp = sum(1 for o in outcomes if _unexpected(o, category))
         total = sum(1 for o in outcomes if o.sample.label == category)
         table[category] = {
             "samples": total,
@@ -99,6 +99,11 @@ def scores(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
             "recall": round(tp / total, 3) if total else None,
         }
     return table
+
+
+def _unexpected(outcome: Outcome, category: str) -> bool:
+    sample = outcome.sample
+    return outcome.flags(category) and category not in (sample.label, *sample.also)
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from spyglass.analyze.enrich import IPData
 from spyglass.analyze.har import build_har
 from spyglass.analyze.render import render_text
 from spyglass.analyze.report import build_report
+from spyglass.analyze.verdicts.data import VerdictData
 from spyglass.capture.browser import BrowserPool
 from spyglass.capture.guard import check_target
 from spyglass.errors import InvalidOption, SpyglassError
@@ -119,6 +120,7 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
             allow_networks=parse_networks(networks),
         )
         ip_data = IPData.from_settings(settings)  # an unreadable SPYGLASS_MMDB fails before a scan
+        verdict_data = VerdictData.from_settings(settings)  # so does a broken YARA rule
         capture = asyncio.run(_scan(url, options, settings))
     except SpyglassError as e:
         click.echo(f"spyglass: {e.format_message()}", err=True)
@@ -135,7 +137,7 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
         source="cli",
         scanner_country=settings.scanner_country,
     )
-    report = build_report(capture, task, ip_data)
+    report = build_report(capture, task, ip_data, verdict_data)
     if out is not None:
         write_outputs(out, capture, report)
     click.echo(json.dumps(report.to_json_dict(), indent=2) if as_json else render_text(report))
@@ -265,6 +267,41 @@ def reindex() -> None:
     finally:
         store.close()
     click.echo(f"Reindexed {done} scans.")
+
+
+@main.group()
+def data() -> None:
+    """Manage the data Spyglass ships (the OFAC list of sanctioned crypto addresses)."""
+
+
+@data.command("update")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def data_update(file: Path) -> None:
+    """Rebuild the sanctioned-address list from an OFAC SDN Advanced XML FILE (.xml or .xml.bz2,
+    from https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML).
+
+    The list is written to SPYGLASS_SANCTIONS_FILE, else <data dir>/sanctions/, and is used
+    instead of the bundled one from the next scan a process makes after it restarts.
+    """
+    import xml.etree.ElementTree as ET
+
+    from spyglass.analyze import sanctions
+
+    settings = _settings_or_exit()
+    try:
+        dataset = sanctions.build_from_sdn_xml(file)
+    except (ET.ParseError, OSError, EOFError) as e:
+        raise click.ClickException(f"{file}: not a readable SDN Advanced XML file ({e})") from e
+    if not dataset.assets:
+        raise click.ClickException(
+            f"{file}: no digital-currency addresses found; the list in use was left as it is"
+        )
+    target = sanctions.update_target(settings)
+    sanctions.write(dataset, target)
+    click.echo(f"{dataset.name} list of {dataset.date or 'unknown date'} written to {target}")
+    for asset, count in dataset.counts().items():
+        click.echo(f"  {asset:<5} {count:>5}")
+    click.echo(f"  total {sum(dataset.counts().values()):>5}")
 
 
 def _open_store(settings: Settings) -> Store:

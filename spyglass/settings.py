@@ -46,6 +46,13 @@ class Settings(BaseModel):
     # The user's MaxMind-format databases (GeoLite2/GeoIP2 ASN, Country, City; ip-location-db
     # mmdb), first that knows wins, before the data shipped with Spyglass (analyze/enrich.py).
     mmdb: tuple[Path, ...] = ()
+    # The OFAC digital-currency address list (analyze/sanctions.py). None: the list
+    # `spyglass data update` rebuilt under the data dir when there is one, else the bundled one.
+    sanctions_path: Path | None = None
+    # A folder of the user's YARA rules (*.yar, *.yara), used with the bundled ones by the
+    # "yara" verdict engine (analyze/verdicts/yara_rules.py); a rule that does not compile
+    # stops the worker at start, naming the file.
+    yara_rules_dir: Path | None = None
 
     # ---- service (spyglass serve / worker)
     # None: SQLite at <data_dir>/spyglass.db. At scale: postgresql+psycopg://user@host/db
@@ -90,6 +97,10 @@ class Settings(BaseModel):
         if env.get("SPYGLASS_MMDB"):
             paths = env["SPYGLASS_MMDB"].split(os.pathsep)
             values["mmdb"] = tuple(Path(part.strip()) for part in paths if part.strip())
+        if env.get("SPYGLASS_SANCTIONS_FILE"):
+            values["sanctions_path"] = Path(env["SPYGLASS_SANCTIONS_FILE"])
+        if env.get("SPYGLASS_YARA_RULES"):
+            values["yara_rules_dir"] = Path(env["SPYGLASS_YARA_RULES"])
         if env.get("SPYGLASS_DATABASE_URL"):
             values["database_url"] = env["SPYGLASS_DATABASE_URL"]
         if env.get("SPYGLASS_PUBLIC_URL"):

@@ -20,6 +20,7 @@ import uuid as uuidlib
 from spyglass.analyze.enrich import IPData
 from spyglass.analyze.har import build_har
 from spyglass.analyze.report import build_report, preload
+from spyglass.analyze.verdicts.data import VerdictData
 from spyglass.capture.browser import BrowserPool
 from spyglass.errors import GuardError, InputError, SpyglassError
 from spyglass.models import ClaimedJob, RawCapture, TaskInfo
@@ -40,11 +41,13 @@ class Worker:
         pool: BrowserPool,
         name: str | None = None,
         ip_data: IPData | None = None,
+        verdict_data: VerdictData | None = None,
     ):
         self.settings = settings
         self.store = store
         self.pool = pool
         self.ip_data = ip_data  # None: the shipped AS/country data only
+        self.verdict_data = verdict_data  # None: the shipped sanctions list and YARA rules
         self.id = name or f"worker-{uuidlib.uuid4().hex[:8]}"
         self.done = 0
 
@@ -113,7 +116,7 @@ class Worker:
             scanner_country=self.settings.scanner_country,
             base_url=self.settings.public_url,
         )
-        report = build_report(capture, task, self.ip_data).to_json_dict()
+        report = build_report(capture, task, self.ip_data, self.verdict_data).to_json_dict()
         dom_sha = None
         if capture.dom is not None:
             dom_sha = self.store.blobs.put(capture.dom.encode("utf-8"))
@@ -136,12 +139,16 @@ async def run_workers(
         return
     stop = stop or asyncio.Event()
     ip_data = ip_data if ip_data is not None else IPData.from_settings(settings)
-    await asyncio.to_thread(preload, ip_data)
+    verdict_data = VerdictData.from_settings(settings)  # a broken YARA rule stops us here
+    await asyncio.to_thread(preload, ip_data, verdict_data)
     # The enrichment data is ~280,000 long-lived objects; every full collection would walk
     # them again (~160 ms, measured in bench/ui.py, on the API's requests too when `serve`
     # runs workers). Frozen, the collector leaves them alone.
     gc.collect()
     gc.freeze()
     async with BrowserPool(settings) as pool:
-        workers = [Worker(settings, store, pool, ip_data=ip_data) for _ in range(count)]
+        workers = [
+            Worker(settings, store, pool, ip_data=ip_data, verdict_data=verdict_data)
+            for _ in range(count)
+        ]
         await asyncio.gather(*(w.run(stop) for w in workers))

@@ -18,11 +18,14 @@ Pure: same capture and task in, same report out; nothing is read from the clock 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
+from spyglass.analyze.clipboard import add_clipboard
+from spyglass.analyze.crypto import add_crypto_addresses
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.enrich import IPData, enrich_report
 from spyglass.analyze.forms import analyze_forms
@@ -38,13 +41,22 @@ from spyglass.analyze.text import normalize_text, text_from_dom
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.analyze.verdicts import add_verdicts
 from spyglass.analyze.verdicts.combine import no_votes
+from spyglass.analyze.verdicts.data import VerdictData
+from spyglass.analyze.wallet import add_wallet
 from spyglass.models import ConsoleMessage, Link, RawCapture, Redirect, Report, TaskInfo
 
 
-def build_report(capture: RawCapture, task: TaskInfo, ip_data: IPData | None = None) -> Report:
+def build_report(
+    capture: RawCapture,
+    task: TaskInfo,
+    ip_data: IPData | None = None,
+    verdict_data: VerdictData | None = None,
+) -> Report:
     """The report of one scan (see the module docstring). ``ip_data``: where AS numbers and
-    places come from (``IPData.from_settings``, made once per process); None: the data shipped
-    with Spyglass only."""
+    places come from (``IPData.from_settings``, made once per process); ``verdict_data``: the
+    sanctions list and YARA rules (``VerdictData.from_settings``). None: the data shipped with
+    Spyglass only."""
+    verdict_data = verdict_data or VerdictData.bundled()
     primary = primary_transaction(capture.transactions)
     final_url = primary.url if primary else capture.final_url
     page = build_page(capture, primary, redirect_label(capture.url, final_url), task.time)
@@ -70,15 +82,26 @@ def build_report(capture: RawCapture, task: TaskInfo, ip_data: IPData | None = N
     enrich_report(report, ip_data)
     add_technologies(report, capture)
     add_pivots(report, capture)
-    add_verdicts(report, capture)
+    add_wallet(report, capture)
+    add_clipboard(report, capture)
+    add_crypto_addresses(report, capture, verdict_data.sanctions)
+    add_verdicts(report, capture, verdict_data.extra())
     return report
 
 
-def preload(ip_data: IPData | None = None) -> None:
-    """Load every enricher's data now instead of in the first report (~2-4 s and ~250 MB, once
-    per process): a worker calls it before its first scan."""
+def preload(ip_data: IPData | None = None, verdict_data: VerdictData | None = None) -> None:
+    """Load every enricher's and engine's data now instead of in the first report (~2-4 s and
+    ~250 MB, once per process): a worker calls it before its first scan."""
     (ip_data or IPData()).load()
     compiled()
+    # The engines load their data (brands, logos, tokens, matchers) on first use: one report
+    # of a small sign-in page touches all of it.
+    moment = datetime(2000, 1, 1, tzinfo=UTC)
+    page = "<title>Sign in</title><form action=/x><input type=password></form>Sign in to PayPal"
+    warm_up = RawCapture(url="http://warm-up.invalid/", started_at=moment,
+                         finished_at=moment, dom=page, text=page)  # fmt: skip
+    build_report(warm_up, TaskInfo(uuid="warm-up", time=moment, url=warm_up.url), ip_data,
+                 verdict_data)  # fmt: skip
 
 
 def build_task(capture: RawCapture, task: TaskInfo) -> dict[str, Any]:

@@ -35,8 +35,9 @@ from playwright.async_api import (
 )
 
 from spyglass import fingerprints
-from spyglass.capture import artifacts
+from spyglass.capture import artifacts, decoys
 from spyglass.capture.guard import host_and_port, scan_policy
+from spyglass.capture.interact import interact
 from spyglass.capture.proxy import GuardProxy
 from spyglass.capture.recorder import Recorder
 from spyglass.capture.settle import Settled, settle
@@ -59,6 +60,8 @@ MAX_DIALOGS = 100
 MAX_FAVICON_BYTES = 1024 * 1024
 # Share of the scan's time the settle rule may use; the rest is kept for reading the page.
 SETTLE_SHARE = 0.6
+# Share of the scan's time by which clicking lure controls (options.interact) must be done.
+INTERACT_SHARE = 0.75
 CONTEXT_CLOSE_TIMEOUT = 5.0
 _NET_ERROR = re.compile(r"net::ERR_[A-Z0-9_]+")
 _GUARD_ERRORS = {
@@ -140,7 +143,11 @@ class ScanSession:
         self.url = url
         self.options = options
         self.settings = settings
-        self.baseline_globals = baseline_globals
+        self.records = decoys.PageRecords(options)
+        # The decoy wallets' globals are the browser's, not the page's: a benign page's report
+        # must read the same with the decoy on or off.
+        self._decoy_globals = frozenset(decoys.DECOY_GLOBALS if options.decoy else ())
+        self.baseline_globals = baseline_globals + sorted(self._decoy_globals)
         self._baseline_roots = frozenset(baseline_globals)  # chains may start at these too
         self.started_at = datetime.now(UTC)
         self.start = time.monotonic()
@@ -160,6 +167,7 @@ class ScanSession:
         self._popup_tasks: set[asyncio.Future[None]] = set()
         self._failure: Failure | None = None
         self._main_page: Page | None = None
+        self._clicked: list[str] = []
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
@@ -181,6 +189,8 @@ class ScanSession:
             self._failure = Failure(reason=reason, message=message)
 
     async def _scan(self, context: BrowserContext) -> None:
+        if self.records.enabled:
+            await context.add_init_script(self.records.script())
         if self.options.cookies:
             await context.add_cookies(
                 [
@@ -215,6 +225,8 @@ class ScanSession:
             # Only for the chain a certificate error page shows (see Recorder._security_state).
             cdp.send("Security.enable"),
             page.clock.install() if self.options.javascript else _nothing(),
+            self.records.attach(cdp) if self.records.enabled else _nothing(),
+            decoys.deny_clipboard(cdp),
         )
 
         await self._navigate(page)
@@ -227,6 +239,15 @@ class ScanSession:
             await self._stop_scripts(cdp)
         elif outcome is Settled.DEADLINE:
             self._incomplete("settle: the page was still busy when its share of the time ran out")
+        if (
+            self.options.interact
+            and self.options.javascript
+            and outcome in (Settled.QUIET, Settled.STALLED)
+            and not page.url.startswith(("chrome-error:", "about:"))
+        ):
+            deadline = self.start + self.options.timeout * INTERACT_SHARE
+            self._clicked = await self._step("interact", interact(page, self.recorder, deadline))
+            self._clicked = self._clicked or []
         if not self.recorder.crashed and not page.url.startswith(("chrome-error:", "about:")):
             # (Chromium's own error page, or nothing committed: there is no page to read.)
             await self._read_page(page, cdp, context)
@@ -309,6 +330,8 @@ class ScanSession:
             by_root = fingerprints.js_chains_by_root()
             roots = self._baseline_roots | {g.prop for g in found}
             chains = tuple(c for root in roots & by_root.keys() for c in by_root[root])
+        if self._decoy_globals:
+            chains = tuple(c for c in chains if c.partition(".")[0] not in self._decoy_globals)
         reading = artifacts.js_properties(page, chains, timeout) if chains else _nothing()
         values = await self._step("js properties", reading)
         return found or [], values or {}
@@ -483,6 +506,10 @@ class ScanSession:
         capture.user_agent = self.options.user_agent or _user_agent(recorder.transactions)
         capture.certificates, certificate_notes = recorder.certificate_chains()
         capture.incomplete = list(self._capture.incomplete) + certificate_notes
+        capture.decoy_accounts = decoys.decoy_accounts(self.options)
+        capture.wallet_calls = list(self.records.wallet_calls)
+        capture.clipboard = list(self.records.clipboard)
+        capture.clicked = list(self._clicked)
         capture.blobs = recorder.blobs
         return capture
 

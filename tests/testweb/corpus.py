@@ -26,6 +26,9 @@ class Sample:
     # brand's own domain, addresses in text...): a verdict on one is a false positive.
     hard_negative: bool = False
     note: str = ""
+    # Other categories a careful analyst would also give it (a drainer on a page imitating
+    # Uniswap is phishing too): not counted as false positives.
+    also: tuple[Label, ...] = ()
 
 
 def samples() -> list[Sample]:

@@ -5,19 +5,27 @@ from types import ModuleType
 from tests.testweb.routes import Routes
 from tests.testweb.sites import (
     app,
+    brand_sites,
+    credential,
+    crypto_pages,
+    decoy_pages,
+    drainers,
     guard,
     hostile,
     kits,
     links,
+    lures,
     news,
     phishing,
     plain,
     redirects,
+    saved_pages,
     shop,
     xss,
 )
 
 ROUTES = Routes.merge(
+    drainers.routes,
     news.routes,
     redirects.routes,
     app.routes,
@@ -29,9 +37,15 @@ ROUTES = Routes.merge(
     shop.routes,
     kits.routes,
     xss.routes,
+    decoy_pages.routes,
+    saved_pages.routes,
+    crypto_pages.routes,
+    credential.routes,
+    lures.routes,
+    brand_sites.routes,
 )
 
 
 def corpus_modules() -> list[ModuleType]:
     """The modules whose ``CORPUS`` lists labelled pages (tests/testweb/corpus.py)."""
-    return []
+    return [saved_pages, crypto_pages, credential, lures, drainers, brand_sites]

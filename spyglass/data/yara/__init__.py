@@ -1,0 +1,1 @@
+"""Spyglass's own YARA rules for the "yara" verdict engine (see SOURCE)."""
