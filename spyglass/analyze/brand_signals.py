@@ -102,14 +102,17 @@ def text_matches(text: str) -> Iterator[tuple[Brand, str, bool]]:
     >>> list(text_matches("Sign in with Google"))
     []
     """
-    for brand, keywords, names in _matchers():
-        for pattern, strong in ((keywords, True), (names, False)):
-            if pattern is None:
+    hits: dict[str, tuple[Brand, str, bool]] = {}
+    for pattern, table, strong in _matchers():
+        for match in pattern.finditer(text):
+            if _aside(text, match):
                 continue
-            hit = next((m for m in pattern.finditer(text) if not _aside(text, m)), None)
-            if hit:
-                yield brand, hit.group(0), strong
-                break
+            key = match.group(0) if not strong else match.group(0).lower()
+            for brand in table.get(key, ()):
+                if brand.key not in hits or (strong and not hits[brand.key][2]):
+                    hits[brand.key] = (brand, match.group(0), strong)
+    order = {key: i for i, key in enumerate(brands())}
+    yield from sorted(hits.values(), key=lambda hit: order[hit[0].key])
 
 
 def _title_signals(title: str, kind: SignalKind = "title") -> Iterator[Signal]:
@@ -132,7 +135,10 @@ def _heading_signals(tree: LexborHTMLParser) -> Iterator[Signal]:
 
 def _form_signals(tree: LexborHTMLParser) -> Iterator[Signal]:
     seen: set[int] = set()
-    for node in [*tree.css("form"), *tree.css(_CREDENTIAL_INPUTS)]:
+    # Only boxes that ask for something: a search or newsletter form near a brand's name
+    # is not a sign-in box.
+    forms = [f for f in tree.css("form") if f.css_first(_CREDENTIAL_INPUTS) is not None]
+    for node in [*forms, *tree.css(_CREDENTIAL_INPUTS)]:
         box = _box(node)
         if box.mem_id in seen:
             continue
@@ -154,11 +160,10 @@ def _filename_signals(tree: LexborHTMLParser) -> Iterator[Signal]:
         if not ref or ref.startswith("data:"):
             continue
         name = unquote(urlsplit(ref).path.rsplit("/", 1)[-1]).lower()
-        words = set(re.split(r"[^a-z0-9]+", name))
-        for brand in brands().values():
-            hit = next((w for w in _file_words(brand) if w in words), None)
-            if hit:
-                yield Signal(brand.key, "filename", name, ref, not brand.common_word)
+        table = _file_table()
+        named = {b.key: b for w in re.split(r"[^a-z0-9]+", name) for b in table.get(w, ())}
+        for brand in sorted(named.values(), key=lambda b: b.key):
+            yield Signal(brand.key, "filename", name, ref, not brand.common_word)
 
 
 def _inline_logo_signals(tree: LexborHTMLParser) -> Iterator[Signal]:
@@ -281,6 +286,16 @@ def _reference(node: LexborNode, page_host: str | None) -> bool:
 
 
 @functools.cache
+def _file_table() -> dict[str, tuple[Brand, ...]]:
+    """File-name word ("paypal", "bankofamerica") -> the brands it names."""
+    table: dict[str, list[Brand]] = {}
+    for brand in brands().values():
+        for word in _file_words(brand):
+            table.setdefault(word, []).append(brand)
+    return {word: tuple(found) for word, found in table.items()}
+
+
+@functools.cache
 def _link_words() -> tuple[str, ...]:
     return tuple(sorted({w for b in brands().values() for w in _file_words(b) if len(w) >= 4}))
 
@@ -296,17 +311,27 @@ def _text(node: LexborNode) -> str:
     return " ".join(node.text(separator=" ").split())
 
 
+Table = dict[str, tuple[Brand, ...]]
+
+
 @functools.cache
-def _matchers() -> tuple[tuple[Brand, re.Pattern[str] | None, re.Pattern[str] | None], ...]:
-    return tuple(
-        (brand, _words(brand.keywords, re.IGNORECASE), _words(brand.names, 0))
-        for brand in brands().values()
+def _matchers() -> tuple[tuple[re.Pattern[str], Table, bool], ...]:
+    """One pattern for every brand's keywords (any case, strong), one for the bare names
+    (exact case, weak), each with the table from the matched text to its brands."""
+    keywords: dict[str, list[Brand]] = {}
+    names: dict[str, list[Brand]] = {}
+    for brand in brands().values():
+        for word in brand.keywords:
+            keywords.setdefault(word.lower(), []).append(brand)
+        for word in brand.names:
+            names.setdefault(word, []).append(brand)
+    return (
+        (_words(keywords, re.IGNORECASE), {k: tuple(v) for k, v in keywords.items()}, True),
+        (_words(names, 0), {k: tuple(v) for k, v in names.items()}, False),
     )
 
 
-def _words(words: tuple[str, ...], flags: int) -> re.Pattern[str] | None:
-    if not words:
-        return None
+def _words(words: Iterable[str], flags: int) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 

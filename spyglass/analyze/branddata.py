@@ -34,9 +34,10 @@ class Brand:
     vertical: tuple[str, ...]
     country: tuple[str, ...]
     domains: frozenset[str]
+    primary: str  # the brand's main domain: the first one brands.json lists
     domain_patterns: tuple[str, ...]  # "sparkasse-*.de": families of registrable domains
-    # Domains the brand runs for anyone's content (github.io): not its own pages, and not
-    # lookalikes either.
+    # Domains and hosts the brand runs for anyone's content (github.io, sites.google.com,
+    # forms.office.com): not its own pages, and not lookalikes either.
     hosting: frozenset[str]
     keywords: tuple[str, ...]  # unambiguous: matched case-insensitively
     names: tuple[str, ...]  # common words ("Apple"): matched case-sensitively, weak alone
@@ -54,7 +55,7 @@ class Brand:
         True
         """
         apex = apex_domain(host)
-        if not apex or not host:
+        if not apex or not host or self.hosts_for_others(host):
             return False
         host = host.lower().rstrip(".")
         # Suffix match, not only the apex: some brand domains sit under a second-level name
@@ -62,6 +63,17 @@ class Brand:
         if apex in self.domains or any(host == d or host.endswith("." + d) for d in self.domains):
             return True
         return any(fnmatch.fnmatchcase(apex, pattern) for pattern in self.domain_patterns)
+
+    def hosts_for_others(self, host: str | None) -> bool:
+        """Whether ``host`` is where the brand serves anyone's content (sites.google.com,
+        *.github.io): not the brand's own page, and not a lookalike of it either.
+
+        >>> google = brands()["google"]
+        >>> google.hosts_for_others("sites.google.com"), google.owns("sites.google.com")
+        (True, False)
+        """
+        host = (host or "").lower().rstrip(".")
+        return any(host == h or host.endswith("." + h) for h in self.hosting)
 
     @property
     def card_network(self) -> bool:
@@ -137,6 +149,7 @@ def _brand(item: dict[str, Any]) -> Brand:
         vertical=tuple(item["vertical"]),
         country=tuple(item["country"]),
         domains=domains,
+        primary=item["domains"][0].lower(),
         domain_patterns=tuple(item.get("domain_patterns", ())),
         hosting=frozenset(item.get("hosting", ())),
         keywords=tuple(item["keywords"]),

@@ -12,8 +12,13 @@ The public face of the brand analysis (pure: no I/O beyond the bundled data, rea
 
 On a page of a known brand's own domain (``www.paypal.com``) only that brand is reported: the
 card-network logos of PayPal's checkout or a "Sign in with Google" button there are not
-impersonation. Example: ``xn--pypal-4ve.test`` titled "PayPal: Log in" gives
-``BrandMatch(key="paypal", owned=False, present=True, ...)`` with a ``homoglyph`` lookalike.
+impersonation. On a host where a brand serves anyone's content (sites.google.com,
+forms.office.com, *.github.io) that brand is left out and the others are judged as anywhere
+else.
+
+Example: ``xn--pypal-4ve.test`` titled "PayPal: Log in" gives
+``BrandMatch(key="paypal", owned=False, ...)`` (``present`` True) with a ``homoglyph``
+lookalike.
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ def impersonated_brands(report: Report, capture: RawCapture) -> list[BrandMatch]
     for checked in dict.fromkeys(h for h in hosts if h):
         for match in lookalikes(checked):
             found.setdefault(match.brand, []).append(match)
-    keys = list(dict.fromkeys([*signals, *found]))
+    keys = [k for k in dict.fromkeys([*signals, *found]) if not brands()[k].hosts_for_others(host)]
     if owner is not None:
         keys = [owner.key] if owner.key in keys else []
     matches = [_match(brands()[k], host, signals.get(k, []), found.get(k, [])) for k in keys]

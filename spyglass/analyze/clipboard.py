@@ -39,5 +39,5 @@ def clipboard_entry(write: ClipboardWrite) -> dict[str, Any]:
         "url": write.url,
         "script": write.script,
         "time": iso_utc(write.timestamp) if write.timestamp is not None else None,
-        "classification": classify_command(write.text).model_dump(mode="json"),
+        "classification": classify_command(write.text).model_dump(mode="json", by_alias=True),
     }

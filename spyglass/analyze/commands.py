@@ -26,7 +26,8 @@ import base64
 import binascii
 import re
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from spyglass.analyze.domains import host_of
 
@@ -50,12 +51,16 @@ STEALTH = frozenset(
 )
 
 _MAX_DEPTH = 3
+# Longer clipboard text is classified by its beginning: real lures' commands are a few hundred
+# characters (an encoded one a few thousand) and the patterns' cost grows with the length.
+MAX_CLASSIFIED = 65536
 
 _URL = re.compile(r"""https?://[^\s'"`<>|;)\]}\\^,]+""", re.IGNORECASE)
 # Schemeless targets: `irm bun.sh/install.ps1 | iex`, `curl evil.example/x.sh | sh`.
 _BARE_TARGET = re.compile(
     r"""(?:\b(?:iwr|irm|curl|wget|invoke-webrequest|invoke-restmethod|mshta)(?:\.exe)?\s+"""
-    r"""(?:-{1,2}[\w-]+(?:[=\s]+'[^']*'|\s+"[^"]*"|[=\s]+[^\s'"-][^\s]*)?\s+)*)['"(]?"""
+    r"""(?:-{1,2}[\w-]+(?:[=\s]+'[^'\n]{0,300}'|\s+"[^"\n]{0,300}"|[=\s]+[^\s'"-]\S{0,300})?\s+)"""
+    r"""{0,8})['"(]?"""
     r"""((?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/[^\s'"`<>|;)]*)""",
     re.IGNORECASE,
 )
@@ -77,33 +82,41 @@ _MSHTA = re.compile(
     r"\bmshta(?:\.exe)?\s+['\"]?(?:https?:|\\\\|javascript:|vbscript:|[\w-]+\.)", re.I
 )
 _CMD = re.compile(r"\bcmd(?:\.exe)?\s+/[ckr]\b", re.I)
-_CERTUTIL = re.compile(r"\bcertutil(?:\.exe)?\b[^&|\n]*-urlcache", re.I)
-_BITSADMIN = re.compile(r"\bbitsadmin(?:\.exe)?\b[^&|\n]*/transfer", re.I)
+# Gaps between a program and its argument are bounded: an unbounded one makes a search over
+# text repeating the program name quadratic, and clipboard text is the page's to choose.
+_CERTUTIL = re.compile(r"\bcertutil(?:\.exe)?\b[^&|\n]{0,400}-urlcache", re.I)
+_BITSADMIN = re.compile(r"\bbitsadmin(?:\.exe)?\b[^&|\n]{0,400}/transfer", re.I)
 _CURL_WGET = re.compile(r"\b(?:curl|wget)(?:\.exe)?\s", re.I)
 _RUNDLL = re.compile(r"\b(rundll32|regsvr32)(?:\.exe)?\b", re.I)
 _UNC = re.compile(r"\\\\[\w.-]+(?:@ssl)?(?:@\d+)?\\", re.I)
-_MSIEXEC = re.compile(r"\bmsiexec(?:\.exe)?\b[^\n]*?/(?:i|package)\s+['\"]?(?:https?:|\\\\)", re.I)
+_MSIEXEC = re.compile(
+    r"\bmsiexec(?:\.exe)?\b[^\n]{0,400}?/(?:i|package)\s+['\"]?(?:https?:|\\\\)", re.I
+)
 _CONHOST = re.compile(r"\bconhost(?:\.exe)?\s+(?:--headless|/headless)", re.I)
 
-_PIPE_TO_SHELL = re.compile(
-    r"\b(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+(?:-\w+\s+)*)?(?:/usr)?(?:/bin/)?"
-    r"(?:ba|z|da|k|fi)?sh\b|\b(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+)?(?:python3?|perl|ruby)\b",
+# Where a pipe feeds an interpreter; the fetcher is looked for in the pipe's left-hand segment.
+_SHELL_SINK = re.compile(
+    r"\|\s*(?:sudo\s+(?:-\w+\s+){0,4})?(?:/usr)?(?:/bin/)?"
+    r"(?:(?:ba|z|da|k|fi)?sh|python3?|perl|ruby)\b",
     re.I,
 )
+_FETCHER = re.compile(r"\b(?:curl|wget)\b", re.I)
 _SUBSHELL_FETCH = re.compile(
     r"""(?:\b(?:ba|z|da)?sh\s+-c\s*['"]?\s*\$\(|\beval\s+['"]?\$\(|"""
     r"""(?:\b(?:ba|z|da)?sh|\bsource|\.)\s+<\()\s*(?:curl|wget)\b""",
     re.I,
 )
-_FETCH_THEN_RUN = re.compile(
-    r"\b(?:curl|wget)\b[^\n]*?(?:&&|;)[^\n]*?(?:chmod\s+\+?[0-7]*x|\bnohup\b|"
-    r"(?:^|[;&|]\s*)(?:ba|z)?sh\s+[\w/~.$-]|\bopen\s+[\w/~.$-]|\bxattr\s+-c)",
+_STEP = re.compile(r"&&|\|\||;|\n")
+# A later step that runs what an earlier one fetched: chmod +x, nohup, sh FILE, open FILE, a path.
+_RUN_STEP = re.compile(
+    r"chmod\s+\+?[0-7]*x|\bnohup\b|\bxattr\s+-c|"
+    r"^\s*(?:sudo\s+)?(?:(?:ba|z)?sh|open)\s+[\w/~.$-]|^\s*(?:\.{0,2}/|~/|\$\w)",
     re.I,
 )
 _OSASCRIPT = re.compile(r"\bosascript\b", re.I)
 _APPLESCRIPT_SHELL = re.compile(r"do\s+shell\s+script", re.I)
 # Atomic-style stealers ask for the login password in a fake system dialog.
-_APPLESCRIPT_PASSWORD = re.compile(r"display\s+dialog[^\n]*hidden\s+answer", re.I)
+_APPLESCRIPT_PASSWORD = re.compile(r"display\s+dialog[^\n]{0,400}hidden\s+answer", re.I)
 
 _B64_TO_SHELL = re.compile(
     r"""(?:\becho|\bprintf)\s+(?:-\w+\s+)?['"]?([A-Za-z0-9+/]{16,}={0,2})['"]?\s*\|\s*"""
@@ -117,9 +130,9 @@ _B64_SUBSHELL = re.compile(
 )
 _B64_BLOB = re.compile(r"^[A-Za-z0-9+/\s]{40,}={0,2}$")
 
-# After `#` (PowerShell, sh), `rem` / `::` (cmd): words of the fake verification the visitor
-# sees in the Run dialog instead of the command.
-_DECOY_COMMENT = re.compile(r"(?:\s#|\s&*\s*rem\s|\s::)\s*([^\n]*)$", re.I)
+# `#` (PowerShell, sh), `rem` / `::` (cmd) open the comment holding the fake verification the
+# visitor sees in the Run dialog instead of the command.
+_COMMENT_MARK = re.compile(r"(?<=[\s&])(?:#|::|rem\s)", re.I)
 _DECOY_WORDS = re.compile(
     r"robot|captcha|verif|human|cloudflare|ray\s*id|\bid\s*:|✅|✔|☑|security check", re.I
 )
@@ -153,7 +166,10 @@ _TECHNIQUE_WORDS = {
 
 
 class CommandClass(BaseModel):
-    """What a piece of clipboard text would do if run (see the module docstring)."""
+    """What a piece of clipboard text would do if run (see the module docstring). In the report
+    as JSON in the document's camelCase (``downloadsAndRuns``, ``decoyComment``)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     kind: str = "text"
     platform: str | None = None  # windows | macos | unix
@@ -180,7 +196,7 @@ def classify_command(text: str, depth: int = 0) -> CommandClass:
     >>> classify_command("pip install requests").dangerous
     False
     """
-    text = text.strip()
+    text = text[:MAX_CLASSIFIED].strip()
     techniques: list[str] = []
     comment = _decoy_comment(text)
     if comment is not None:
@@ -274,10 +290,10 @@ def _interpret(text: str, techniques: list[str]) -> tuple[str, str | None, bool,
             techniques.append("password-prompt")
         runs = bool(_APPLESCRIPT_SHELL.search(text) and _CURL_WGET.search(text))
         return "osascript", "macos", runs, None
-    if _PIPE_TO_SHELL.search(text) or _SUBSHELL_FETCH.search(text):
+    if _pipes_into_shell(text) or _SUBSHELL_FETCH.search(text):
         techniques.append("pipe-to-shell")
         return "shell", _unix_platform(text), True, None
-    if _FETCH_THEN_RUN.search(text):
+    if _fetches_then_runs(text):
         techniques.append("download-then-run")
         return "shell", _unix_platform(text), True, None
     if _B64_BLOB.match(text) and (decoded := _b64("".join(text.split()), None)) is not None:
@@ -326,11 +342,35 @@ def _cmd(text: str, techniques: list[str]) -> tuple[str, str | None, bool, str |
 
 
 def _decoy_comment(text: str) -> str | None:
+    """The comment on the last line that carries the fake verification's words, if any."""
     last_line = text.rstrip().rsplit("\n", 1)[-1]
-    match = _DECOY_COMMENT.search(last_line)
-    if match and _DECOY_WORDS.search(match[1]):
-        return match[1].strip().rstrip("'\"").strip()
-    return None
+    words = list(_DECOY_WORDS.finditer(last_line))
+    if not words:
+        return None
+    mark = _COMMENT_MARK.search(last_line, 0, words[-1].start())
+    if mark is None:
+        return None
+    return last_line[mark.end() :].strip().rstrip("'\"").strip()
+
+
+def _pipes_into_shell(text: str) -> bool:
+    """``curl ... | sh``: a pipe into an interpreter whose left-hand segment fetches."""
+    for sink in _SHELL_SINK.finditer(text):
+        begin = text.rfind("|", 0, sink.start()) + 1
+        begin = max(begin, text.rfind("\n", begin, sink.start()) + 1)
+        if _FETCHER.search(text, begin, sink.start()):
+            return True
+    return False
+
+
+def _fetches_then_runs(text: str) -> bool:
+    """``curl -o f URL && chmod +x f && ./f``: a step runs what an earlier step fetched."""
+    fetched = False
+    for step in _STEP.split(text):
+        if fetched and _RUN_STEP.search(step):
+            return True
+        fetched = fetched or bool(_FETCHER.search(step))
+    return False
 
 
 def _urls(text: str) -> list[str]:

@@ -129,7 +129,7 @@ def lookalikes(host: str | None) -> list[Lookalike]:
         return []
     found: list[Lookalike] = []
     for brand in brands().values():
-        if brand.owns(host) or apex in brand.hosting:
+        if brand.owns(host) or brand.hosts_for_others(host):
             continue
         technique, imitates = _technique(brand, host, apex)
         if technique:
@@ -251,8 +251,8 @@ def _domain_of(brand: Brand, label_or_domain: str) -> str:
     """The brand's domain a lookalike copies: "microsoftonline" -> "microsoftonline.com"."""
     if "." in label_or_domain:
         return label_or_domain
-    ordered = sorted(brand.domains, key=lambda d: (not d.endswith(".com"), len(d), d))
-    return next((d for d in ordered if d.split(".", 1)[0] == label_or_domain), ordered[0])
+    ordered = sorted(brand.domains, key=lambda d: (d != brand.primary, len(d), d))
+    return next((d for d in ordered if d.split(".", 1)[0] == label_or_domain), brand.primary)
 
 
 @functools.cache

@@ -48,8 +48,9 @@ _FIND_JS = r"""
     const box = el.getBoundingClientRect();
     return box.width <= 120 && box.height <= 120;
   };
-  const ownLabel = (el) => clean(el.getAttribute('aria-label') || el.innerText || el.value
-    || el.getAttribute('title') || '');
+  // A checkbox's value is "on" unless set: its label is its <label> or what is next to it.
+  const ownLabel = (el) => clean(el.getAttribute('aria-label') || el.innerText
+    || (el.type === 'checkbox' ? '' : el.value) || el.getAttribute('title') || '');
   const nearbyLabel = (el) => {
     if (el.labels && el.labels.length) return clean(el.labels[0].innerText);
     const next = el.nextElementSibling;

@@ -330,3 +330,17 @@ def _sha(body: bytes) -> str:
 
 def test_path_digest_ignores_whitespace_only() -> None:
     assert path_digest("M1 2L3 4") != path_digest("M1 2L3 5")
+
+
+def test_brand_on_a_hosting_service_of_another_brand() -> None:
+    """sites.google.com serves anyone's pages: PayPal there is judged, Google is left out."""
+    body = icon("paypal").decode() + PASSWORD_FORM + "<footer>Google Sites</footer>"
+    raw = capture("https://sites.google.com/view/paypal-resolution", body, "PayPal")
+    result = verdict(raw)
+    assert result.malicious and result.brands == ["paypal"]
+    form = capture(
+        "https://docs.google.com/forms/d/e/1FAIpQL/viewform", PASSWORD_FORM, "Google Forms"
+    )
+    assert verdict(form).evidence == []
+    # On GitHub Pages the account name is anyone's: a lookalike of PayPal, not of GitHub.
+    assert techniques("paypal-help.github.io") == [("paypal", "subdomain")]

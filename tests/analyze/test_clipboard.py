@@ -49,7 +49,7 @@ def test_each_write_in_order_with_time_and_classification() -> None:
     assert second["classification"]["kind"] == "powershell"
     assert second["classification"]["urls"] == ["https://x.example/s.ps1"]
     assert second["classification"]["hosts"] == ["x.example"]
-    assert second["classification"]["downloads_and_runs"] is True
+    assert second["classification"]["downloadsAndRuns"] is True
     assert report.to_json_dict()["clipboard"] == report.clipboard
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 
 import pytest
 
@@ -220,3 +221,22 @@ def test_schemeless_targets_are_extracted() -> None:
     assert command.kind == "powershell" and command.downloads_and_runs
     assert command.urls == ["https://bun.sh/install.ps1"]
     assert command.hosts == ["bun.sh"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl -o x https://a.example/ && " * 3000,
+        "curl " + "; a" * 30000,
+        "curl" + " " * 100000 + "x",
+        "curl " + "-a  " * 25000,
+        "msiexec " * 12000,
+        "# robot " * 12000,
+    ],
+    ids=["fetch-steps", "many-steps", "spaces", "flags", "program-names", "comment-marks"],
+)
+def test_hostile_text_is_classified_in_bounded_time(text: str) -> None:
+    """Clipboard text is the page's to choose (up to 100 KB): no pattern may go quadratic."""
+    started = time.perf_counter()
+    classify_command(text)
+    assert time.perf_counter() - started < 3.0

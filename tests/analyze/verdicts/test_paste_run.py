@@ -243,7 +243,7 @@ async def test_lure_clipboard_text_classification_and_instructions(
     assert entry["time"] and entry["time"].endswith("Z")
     classification = entry["classification"]
     assert classification["kind"] == kind
-    assert classification["dangerous"] and classification["downloads_and_runs"]
+    assert classification["dangerous"] and classification["downloadsAndRuns"]
     assert classification["urls"] == PAYLOAD_URLS[name]
     evidence = engine_result(scanned.report.verdicts)["evidence"][0]
     assert evidence["kind"] == "clipboard-command"
@@ -364,7 +364,7 @@ async def test_curl_pipe_sh_from_the_tools_own_domain_is_benign(
 
     assert [w.text for w in scanned.capture.clipboard] == [PAYLOADS["benign-docs-rustup"]]
     classification = scanned.report.clipboard[0]["classification"]
-    assert classification["kind"] == "shell" and classification["downloads_and_runs"]
+    assert classification["kind"] == "shell" and classification["downloadsAndRuns"]
     assert classification["hosts"] == ["sh.rustlang.test"]
     assert engine_result(scanned.report.verdicts)["score"] == 0
     assert not scanned.report.verdicts["overall"]["malicious"]
