@@ -56,12 +56,18 @@ PUBLIC_IPS = [
 ]  # fmt: skip
 
 # The enrichers, each timed where its caller looks it up: AS and country, certificates (parsed
-# from DER while the lists are built), technologies, pivots.
+# from DER while the lists are built), technologies, pivots; then the verdict step's parts:
+# decoding wallet calls, classifying clipboard writes, crypto addresses (text, DOM, scripts)
+# matched against the sanctions list, and the engines.
 ENRICHERS = {
     "enrich_report": report_module,
     "certificate_list": lists_module,
     "add_technologies": report_module,
     "add_pivots": report_module,
+    "add_wallet": report_module,
+    "add_clipboard": report_module,
+    "add_crypto_addresses": report_module,
+    "add_verdicts": report_module,
 }
 
 

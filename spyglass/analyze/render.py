@@ -90,9 +90,10 @@ def _verdict(report: Report) -> str:
 
     >>> from spyglass.analyze.verdicts.combine import combine
     >>> from spyglass.analyze.verdicts.base import EngineResult, Evidence
+    >>> found = Evidence(reason="asks for a password", kind="k")
     >>> class R:  # only what _verdict reads
     ...     verdicts = combine([EngineResult(engine="x", score=80, malicious=True,
-    ...         categories=["phishing"], evidence=[Evidence(reason="asks for a password", kind="k")])])
+    ...                                      categories=["phishing"], evidence=[found])])
     >>> print(_verdict(R()))
     Verdict: malicious (score 80): phishing
       - asks for a password

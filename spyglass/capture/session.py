@@ -246,8 +246,8 @@ class ScanSession:
             and not page.url.startswith(("chrome-error:", "about:"))
         ):
             deadline = self.start + self.options.timeout * INTERACT_SHARE
-            self._clicked = await self._step("interact", interact(page, self.recorder, deadline))
-            self._clicked = self._clicked or []
+            clicked = await self._step("interact", interact(page, self.recorder, deadline))
+            self._clicked = clicked or []
         if not self.recorder.crashed and not page.url.startswith(("chrome-error:", "about:")):
             # (Chromium's own error page, or nothing committed: there is no page to read.)
             await self._read_page(page, cdp, context)
