@@ -65,3 +65,25 @@ def test_unresolvable_host_exits_5(env: None) -> None:
     result = CliRunner().invoke(cli.main, ["scan", "http://nowhere.invalid/"])
     assert result.exit_code == 5
     assert result.output.startswith("spyglass: dns:")
+
+
+def test_verdict_reasons_and_the_decoy_switch(env: None, web: TestWeb) -> None:
+    url = web.url("login.test")
+    result = CliRunner().invoke(cli.main, ["scan", url])
+    assert result.exit_code == 0, result.output
+    verdict = next(line for line in result.output.splitlines() if line.startswith("Verdict: "))
+    assert verdict.startswith("Verdict: malicious (score ") and "phishing" in verdict
+    assert "  - form posts passwords to collect.test" in result.output
+    plain = CliRunner().invoke(cli.main, ["scan", url, "--json", "--no-decoy", "--no-interact"])
+    options = json.loads(plain.output)["task"]["options"]
+    assert (options["decoy"], options["interact"]) == (False, False)
+
+
+def test_a_broken_yara_rule_stops_the_scan_before_it_starts(
+    env: None, web: TestWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mine.yar").write_text("rule broken { condition: nope }")
+    monkeypatch.setenv("SPYGLASS_YARA_RULES", str(tmp_path))
+    result = CliRunner().invoke(cli.main, ["scan", web.url("news.test")])
+    assert result.exit_code == 2
+    assert "mine.yar" in result.output

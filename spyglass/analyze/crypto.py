@@ -328,9 +328,9 @@ def add_crypto_addresses(
     scripts and the wallet calls, first appearance first, each once with where it was seen,
     whether it was shown as a payment destination (``payment``), and its sanction if listed.
 
-    ``sanctions``: the list to match against; None: the one the settings point at.
+    ``sanctions``: the list to match against (``VerdictData.sanctions``); None: the bundled one.
     """
-    listed = sanctions if sanctions is not None else sanctions_mod.active()
+    listed = sanctions if sanctions is not None else sanctions_mod.load()
 
     def known(address: str) -> bool:
         return listed.lookup(address) is not None

@@ -16,6 +16,7 @@ fixed English month name, whatever the locale.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from spyglass.models import Report
@@ -35,6 +36,9 @@ _MONTHS = (
     "December",
 )
 _VISIBILITY = {"public": "Public", "unlisted": "Unlisted", "private": "Private"}
+# Everything in a report is the page's choice (titles, text, clipboard writes, domains in the
+# reasons): escape sequences must not reach the analyst's terminal.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def render_text(report: Report) -> str:
@@ -46,7 +50,7 @@ def render_text(report: Report) -> str:
         f"Text Content\n\n{report.text}" if report.text else "Text Content\n\n(no text)",
         _counts(report),
     ]
-    return "\n\n".join(sections) + "\n"
+    return _TERMINAL_CONTROLS.sub("\N{REPLACEMENT CHARACTER}", "\n\n".join(sections) + "\n")
 
 
 def submission_date(iso_time: str | None) -> str:

@@ -117,18 +117,6 @@ def load(path: Path = BUNDLED) -> SanctionsList:
     return SanctionsList.model_validate_json(path.read_bytes())
 
 
-@functools.cache
-def active() -> SanctionsList:
-    """The list the settings of this process point at (``SPYGLASS_SANCTIONS_FILE``, the data
-    dir's rebuilt list, or the bundled one), loaded on first use."""
-    return load(sanctions_path(Settings.from_env()))
-
-
-def lookup(address: str) -> Sanction | None:
-    """``active().lookup(address)``."""
-    return active().lookup(address)
-
-
 def write(dataset: SanctionsList, path: Path) -> None:
     """Save ``dataset`` as the JSON ``load`` reads; written to a temporary name first so that a
     worker reading the file never sees half of it."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from spyglass.analyze.render import render_text
 from spyglass.analyze.report import build_report
+from spyglass.models import ClipboardWrite
 from tests.analyze.captures import failed_dns, redirect_chain_news, task_for
 
 
@@ -55,3 +56,18 @@ def test_failed_scan() -> None:
     assert lines[5] == "Incomplete: screenshot: page did not load"
     assert "Form analysis 0 forms found in the DOM" in lines
     assert "Redirects:" not in lines
+
+
+def test_the_page_cannot_send_escape_sequences_to_the_terminal() -> None:
+    capture = redirect_chain_news()
+    capture.text = "Pay now\x1b]0;owned\x07\x1b[2J\rfake line\x9b31m"
+    capture.clipboard = [ClipboardWrite(text="iex\x1b[8m hidden", api="execCommand")]
+    text = _text(capture)
+    assert not any(ch in text for ch in "\x1b\x07\r\x9b")
+    assert "Pay now\ufffd]0;owned" in text
+    assert "Clipboard: 'iex\\x1b[8m hidden'" in text  # repr() already shows it escaped
+
+
+def test_verdict_and_reasons_come_after_the_submission() -> None:
+    lines = _text().splitlines()
+    assert lines[5] == "Verdict: nothing found"
