@@ -7,8 +7,6 @@ import base64
 import html
 import json
 import re
-import shutil
-import subprocess
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ import pytest
 from spyglass.capture import decoys
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import RawCapture, ScanOptions
+from tests.capture.clipboard_sentinel import sentinel_clipboard
 from tests.conftest import report_of
 from tests.testweb import TestWeb
 from tests.testweb.sites import decoy_pages as pages
@@ -285,48 +284,10 @@ async def test_write_after_click_on_fake_captcha(pool: BrowserPool, web: TestWeb
     assert untouched.clicked == [] and untouched.clipboard == []
 
 
-def _system_clipboard() -> dict[str, bytes]:
-    """What the host's clipboard tools (if any) hold now."""
-    readers = {
-        "xclip": ["xclip", "-selection", "clipboard", "-o"],
-        "xsel": ["xsel", "--clipboard", "--output"],
-        "wl-paste": ["wl-paste", "--no-newline"],
-    }
-    held = {}
-    for tool, command in readers.items():
-        if shutil.which(tool):
-            result = subprocess.run(command, capture_output=True, timeout=5, check=False)
-            held[tool] = result.stdout + result.stderr
-    return held
-
-
 async def test_host_clipboard_untouched(pool: BrowserPool, web: TestWeb) -> None:
     """The browser's clipboard is one for all its contexts: a scan must never write it."""
-    sentinel = "sentinel: the analyst's own clipboard"
-    await pool.capture(web.url("plain.test"))  # the browser the scans below will use
-    browser = pool._browser
-    assert browser is not None
-    launches = pool.launches
-    context = await browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    try:
-        # Served by Playwright itself: the browser reaches no host on its own (host rules).
-        await context.route(
-            "https://analyst.test/",
-            lambda route: route.fulfill(body="<title>notes</title>", content_type="text/html"),
-        )
-        page = await context.new_page()
-        await page.goto("https://analyst.test/")
-        await page.evaluate("(text) => navigator.clipboard.writeText(text)", sentinel)
-        assert await page.evaluate("() => navigator.clipboard.readText()") == sentinel
-        system_before = _system_clipboard()
-
+    async with sentinel_clipboard(pool, web) as untouched:
         for path in ("/clipboard", "/framed", "/captcha"):
             capture = await pool.capture(web.url("clip-lab.test", path, https=True))
             assert capture.clipboard
-
-        assert pool.launches == launches  # the same browser, the same clipboard
-        await page.bring_to_front()
-        assert await page.evaluate("() => navigator.clipboard.readText()") == sentinel
-        assert _system_clipboard() == system_before
-    finally:
-        await context.close()
+        assert await untouched()

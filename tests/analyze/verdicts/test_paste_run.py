@@ -18,6 +18,7 @@ from spyglass.analyze.verdicts.paste_run import paste_and_run
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import ClipboardWrite, Download, RawCapture, ScanOptions
 from tests.analyze.verdicts.conftest import CorpusReport
+from tests.capture.clipboard_sentinel import sentinel_clipboard
 from tests.conftest import report_of, sha256
 from tests.testweb import TestWeb
 from tests.testweb.sites import lures
@@ -298,21 +299,7 @@ async def test_click_only_lure_writes_nothing_until_clicked(
 async def test_lures_leave_the_hosts_clipboard_untouched(pool: BrowserPool, web: TestWeb) -> None:
     """Every API a lure writes with (writeText, write, execCommand, copy event) is recorded and
     never reaches the browser's clipboard, which all its contexts share."""
-    sentinel = "sentinel: the analyst's own clipboard"
-    await pool.capture(web.url("plain.test"))  # the browser the lure scans below will use
-    browser = pool._browser
-    assert browser is not None
-    launches = pool.launches
-    context = await browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    try:
-        await context.route(
-            "https://analyst.test/",
-            lambda route: route.fulfill(body="<title>notes</title>", content_type="text/html"),
-        )
-        page = await context.new_page()
-        await page.goto("https://analyst.test/")
-        await page.evaluate("(text) => navigator.clipboard.writeText(text)", sentinel)
-
+    async with sentinel_clipboard(pool, web) as untouched:
         for name in (
             "lure-cloudflare-enc",
             "lure-macos-osascript",
@@ -323,12 +310,7 @@ async def test_lures_leave_the_hosts_clipboard_untouched(pool: BrowserPool, web:
             sample = next(s for s in lures.CORPUS if s.name == name)
             capture = await pool.capture(web.url(sample.host, sample.path, https=True))
             assert {w.text for w in capture.clipboard} == {PAYLOADS[name]}
-
-        assert pool.launches == launches  # the same browser, the same clipboard
-        await page.bring_to_front()
-        assert await page.evaluate("() => navigator.clipboard.readText()") == sentinel
-    finally:
-        await context.close()
+        assert await untouched()
 
 
 @pytest.mark.parametrize("name", sorted(INSTALLERS))
