@@ -7,11 +7,13 @@ Composes the small analyzers; adds nothing of its own but the document's layout:
 - ``data``: urlscan's ``requests``, ``cookies``, ``console``, ``links``, ``timing``,
   ``globals`` and ``redirects`` (read by the Kibana connector), plus Spyglass's ``dialogs``,
   ``popups``, ``downloads``, ``navigations`` and ``blocked``.
-- ``meta.processors.download`` lists downloads (XSOAR reads ``data[0]``); ``verdicts`` is a
-  neutral placeholder until the verdict engines exist.
-- Enrichment comes last, each enricher writing its own ``meta.processors`` entry (data source,
+- ``meta.processors.download`` lists downloads (XSOAR reads ``data[0]``).
+- Enrichment comes next, each enricher writing its own ``meta.processors`` entry (data source,
   version): AS and country of the addresses (``enrich.py``), technologies (``tech.py``) and
   pivots such as the DOM structure hash and favicon hashes (``pivots.py``). All offline.
+- Then what the verdicts read: ``wallet`` (the decoy-wallet requests decoded, ``wallet.py``),
+  ``clipboard`` (``clipboard.py``), ``lists.cryptoAddresses`` (``crypto.py``, matched against
+  the sanctions list); last ``verdicts`` (``verdicts/``: every engine, then the combiner).
 
 Pure: same capture and task in, same report out; nothing is read from the clock or the network.
 """

@@ -66,9 +66,11 @@ log = logging.getLogger("spyglass.capture.decoys")
 # Globals the decoy defines: part of the browser, not of the page, when the decoy is on.
 DECOY_GLOBALS = ("ethereum", "solana", "phantom")
 
-# A scan keeps at most this many records of each kind, each at most this large.
+# A scan keeps at most this many records of each kind, each at most this large, and this much
+# in all: a page choosing what it writes must not fill the worker's memory or the report.
 MAX_RECORDS = 1000
 MAX_PAYLOAD_CHARS = 1_000_000
+MAX_TOTAL_CHARS = 8_000_000
 
 _ICON = (  # a small fox-coloured SVG, like the wallet's own announcement icon
     "data:image/svg+xml;base64,"
@@ -160,6 +162,8 @@ class PageRecords:
         self.binding = binding_name()
         self.wallet_calls: list[WalletCall] = []
         self.clipboard: list[ClipboardWrite] = []
+        self.dropped = 0  # records past a limit
+        self._budget = MAX_TOTAL_CHARS
 
     @property
     def enabled(self) -> bool:
@@ -176,11 +180,15 @@ class PageRecords:
     def _called(self, event: dict[str, Any]) -> None:
         if event.get("name") != self.binding:
             return
-        record = parse_record(str(event.get("payload", "")), time.time())
+        payload = str(event.get("payload", ""))
+        self._budget -= len(payload)
+        record = parse_record(payload, time.time()) if self._budget >= 0 else None
         if isinstance(record, WalletCall) and len(self.wallet_calls) < MAX_RECORDS:
             self.wallet_calls.append(record)
         elif isinstance(record, ClipboardWrite) and len(self.clipboard) < MAX_RECORDS:
             self.clipboard.append(record)
+        else:
+            self.dropped += 1
 
 
 async def deny_clipboard(cdp: CDPSession) -> None:

@@ -509,6 +509,10 @@ class ScanSession:
         capture.decoy_accounts = decoys.decoy_accounts(self.options)
         capture.wallet_calls = list(self.records.wallet_calls)
         capture.clipboard = list(self.records.clipboard)
+        if self.records.dropped:
+            capture.incomplete.append(
+                f"decoy records: {self.records.dropped} past the limits were not kept"
+            )
         capture.clicked = list(self._clicked)
         capture.blobs = recorder.blobs
         return capture

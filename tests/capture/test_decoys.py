@@ -291,3 +291,19 @@ async def test_host_clipboard_untouched(pool: BrowserPool, web: TestWeb) -> None
             capture = await pool.capture(web.url("clip-lab.test", path, https=True))
             assert capture.clipboard
         assert await untouched()
+
+
+def test_records_are_bounded_in_number_and_size() -> None:
+    records = decoys.PageRecords(ScanOptions())
+    write = json.dumps({"kind": "clipboard", "api": "execCommand", "text": "x"})
+    for _ in range(decoys.MAX_RECORDS + 5):
+        records._called({"name": records.binding, "payload": write})
+    assert len(records.clipboard) == decoys.MAX_RECORDS and records.dropped == 5
+    big = json.dumps({"kind": "wallet", "provider": "ethereum", "method": "m",
+                      "params": ["a" * (decoys.MAX_PAYLOAD_CHARS - 100)]})  # fmt: skip
+    for _ in range(20):
+        records._called({"name": records.binding, "payload": big})
+    kept = sum(len(json.dumps(call.params)) for call in records.wallet_calls)
+    assert kept <= decoys.MAX_TOTAL_CHARS and records.dropped > 5
+    records._called({"name": "someone-else", "payload": write})  # not ours: ignored
+    assert len(records.clipboard) == decoys.MAX_RECORDS
