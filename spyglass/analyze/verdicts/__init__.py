@@ -13,8 +13,9 @@ Engine = Callable[[Inputs], EngineResult]
 
 
 def engines() -> list[Engine]:
-    """Every engine, in the order their reasons are shown. Imported here, not at module load,
-    so that a report without verdicts does not pay for YARA and the brand data."""
+    """Every engine, in the order their reasons are shown. Imported here rather than at the
+    top: an engine function is named like its module (``phishing.phishing``), and as a package
+    attribute it would hide the module."""
     from spyglass.analyze.verdicts.brands import brands_engine
     from spyglass.analyze.verdicts.drainer import drainer
     from spyglass.analyze.verdicts.paste_run import paste_and_run
