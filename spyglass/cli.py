@@ -17,7 +17,7 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.console import Console
@@ -28,7 +28,7 @@ from spyglass.analyze.har import build_har
 from spyglass.analyze.render import render_text
 from spyglass.analyze.report import build_report
 from spyglass.analyze.verdicts.data import VerdictData
-from spyglass.capture.browser import BrowserPool
+from spyglass.capture.browser import BrowserPool, check_browser
 from spyglass.capture.guard import check_target
 from spyglass.errors import InvalidOption, SpyglassError
 from spyglass.models import CookieSpec, RawCapture, Report, ScanOptions, TaskInfo, Viewport
@@ -161,6 +161,8 @@ def serve(host: str, port: int, workers: int) -> None:
     if "SPYGLASS_PUBLIC_URL" not in os.environ:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     ip_data = _ip_data_or_exit(settings)  # one per process: the API's and the workers'
+    # Workers that cannot isolate the browser must stop the service before it takes any work.
+    isolation = _or_exit(lambda: asyncio.run(check_browser(settings))) if workers > 0 else None
     store = _open_store(settings)
     try:
         app = create_app(
@@ -170,6 +172,7 @@ def serve(host: str, port: int, workers: int) -> None:
                 functools.partial(run_workers, settings, store, workers, ip_data=ip_data)
             ],
             ip_data=ip_data,
+            isolation=isolation,
         )
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
@@ -186,8 +189,10 @@ def worker(workers: int) -> None:
     ip_data = _ip_data_or_exit(settings)
     store = _open_store(settings)
     try:
-        asyncio.run(
-            _until_signalled(lambda stop: run_workers(settings, store, workers, stop, ip_data))
+        _or_exit(
+            lambda: asyncio.run(
+                _until_signalled(lambda stop: run_workers(settings, store, workers, stop, ip_data))
+            )
         )
     finally:
         store.close()
@@ -320,20 +325,24 @@ async def _until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> N
     await run(stop)
 
 
-def _settings_or_exit() -> Settings:
+T = TypeVar("T")
+
+
+def _or_exit(step: Callable[[], T]) -> T:
+    """``step()``, or its error for people and its exit code."""
     try:
-        return Settings.from_env()
+        return step()
     except SpyglassError as e:
         click.echo(f"spyglass: {e.format_message()}", err=True)
         sys.exit(e.exit_code)
+
+
+def _settings_or_exit() -> Settings:
+    return _or_exit(Settings.from_env)
 
 
 def _ip_data_or_exit(settings: Settings) -> IPData:
-    try:
-        return IPData.from_settings(settings)
-    except SpyglassError as e:
-        click.echo(f"spyglass: {e.format_message()}", err=True)
-        sys.exit(e.exit_code)
+    return _or_exit(lambda: IPData.from_settings(settings))
 
 
 async def _scan(url: str, options: ScanOptions, settings: Settings) -> RawCapture:

@@ -12,6 +12,8 @@ The worker stores ``reason`` as a failed job's cause; the CLI exits with ``exit_
      │    ├── BlockedAddress        reason "blocked_address"
      │    └── UnresolvableHost      reason "dns"
      └── BrowserError               reason "browser" (Chromium could not be started or driven)
+          └── SandboxUnavailable    reason "sandbox_unavailable" (and SPYGLASS_ALLOW_UNSANDBOXED
+                                    is not set: we refuse to start rather than run unsandboxed)
 """
 
 from __future__ import annotations
@@ -72,3 +74,8 @@ class UnresolvableHost(GuardError):
 class BrowserError(SpyglassError):
     reason = "browser"
     exit_code = 6
+
+
+class SandboxUnavailable(BrowserError):
+    reason = "sandbox_unavailable"
+    exit_code = 8

@@ -76,6 +76,7 @@ class FailureReason(StrEnum):
     BLOCKED = "blocked_address"
     RENDERER_CRASH = "renderer_crash"
     BROWSER_CRASH = "browser_crash"
+    MEMORY = "memory"  # the page passed the browser's memory bound; its renderer was ended
     NETWORK = "network"
     ABORTED = "aborted"
 
@@ -211,13 +212,25 @@ class JSGlobal(BaseModel):
     type: str
 
 
+class Isolation(BaseModel):
+    """How the browser of a scan was isolated (capture/sandbox.py, capture/memory.py)."""
+
+    sandbox: bool  # Chromium's own sandbox (namespaces + seccomp-bpf) for its renderers
+    user: str
+    uid: int
+    memory_bound: str  # cgroup | watchdog
+    memory_mb: int
+
+
 class BlockedConnection(BaseModel):
     """A connection the guard refused: recorded so the report shows what the page tried."""
 
     host: str
     port: int
     ip: str | None = None
-    reason: str  # blocked_address | dns | refused | unreachable
+    # blocked_address | dns | refused | unreachable | budget (the scan's bytes were spent) |
+    # webrtc (a peer connection named this server or candidate; UDP never leaves the browser)
+    reason: str
 
 
 class WalletCall(BaseModel):
@@ -297,6 +310,7 @@ class RawCapture(BaseModel):
     clipboard: list[ClipboardWrite] = Field(default_factory=list)
     # Elements clicked after the page settled (options.interact), as "tag: text".
     clicked: list[str] = Field(default_factory=list)
+    isolation: Isolation | None = None
     failure: Failure | None = None
     # Steps that did not complete ("screenshot: timeout"); a scan with any is partial.
     incomplete: list[str] = Field(default_factory=list)

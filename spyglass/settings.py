@@ -37,7 +37,24 @@ class Settings(BaseModel):
     # A main document is cut off here: Chromium needs seconds per MB to lay out giant text.
     max_document_bytes: int = 3 * 1024 * 1024
     max_total_body_bytes: int = 64 * 1024 * 1024
+    # A download is cancelled at Chromium's first progress report past this (reports come about
+    # twice a second), or at once when its Content-Length says so.
     max_download_bytes: int = 32 * 1024 * 1024
+    # Bytes one scan may receive in all (every body, every download, through the guard proxy):
+    # enforced while they stream, so nothing a page pulls can put more than this on disk.
+    max_scan_bytes: int = 256 * 1024 * 1024
+    # The same for all scans of one browser (one worker process) at once: its disk budget.
+    max_browser_bytes: int = 1024 * 1024 * 1024
+    # Memory of each browser's whole process tree (memory.py): a page past it loses its renderer
+    # and the scan ends with reason "memory". method: auto (a cgroup, else a watchdog) | cgroup |
+    # watchdog.
+    browser_memory_mb: int = 2048
+    memory_bound: str = "auto"
+    # The account the browser runs as when the service runs as root (sandbox.py).
+    browser_user: str = "spyglass-browser"
+    # Start even where Chromium's sandbox cannot (a kernel without user namespaces): the browser
+    # then runs with --no-sandbox, and every report's meta and /healthz say so.
+    allow_unsandboxed: bool = False
     screenshot_max_height: int = 8000
     # Cap on each page's JavaScript heap: a memory bomb kills its own renderer in about a second
     # instead of eating the worker's memory for many.
@@ -105,6 +122,12 @@ class Settings(BaseModel):
             values["database_url"] = env["SPYGLASS_DATABASE_URL"]
         if env.get("SPYGLASS_PUBLIC_URL"):
             values["public_url"] = env["SPYGLASS_PUBLIC_URL"].rstrip("/")
+        if "SPYGLASS_ALLOW_UNSANDBOXED" in env:
+            values["allow_unsandboxed"] = _parse_bool(
+                env["SPYGLASS_ALLOW_UNSANDBOXED"], "SPYGLASS_ALLOW_UNSANDBOXED"
+            )
+        if env.get("SPYGLASS_BROWSER_USER"):
+            values["browser_user"] = env["SPYGLASS_BROWSER_USER"]
         if "SPYGLASS_ANONYMOUS_READ" in env:
             values["anonymous_read"] = _parse_bool(
                 env["SPYGLASS_ANONYMOUS_READ"], "SPYGLASS_ANONYMOUS_READ"
@@ -120,6 +143,10 @@ class Settings(BaseModel):
             ("SPYGLASS_MAX_ATTEMPTS", "max_attempts"),
             ("SPYGLASS_RATE_LIMIT_MINUTE", "rate_limit_minute"),
             ("SPYGLASS_RATE_LIMIT_DAY", "rate_limit_day"),
+            ("SPYGLASS_MAX_DOWNLOAD_BYTES", "max_download_bytes"),
+            ("SPYGLASS_MAX_SCAN_BYTES", "max_scan_bytes"),
+            ("SPYGLASS_MAX_BROWSER_BYTES", "max_browser_bytes"),
+            ("SPYGLASS_BROWSER_MEMORY_MB", "browser_memory_mb"),
         ):
             if env.get(name):
                 values[field] = _parse_number(env[name], name, int)

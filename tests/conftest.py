@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -23,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from spyglass.analyze.report import build_report
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import RawCapture, Report, TaskInfo
-from spyglass.settings import Settings
+from spyglass.settings import DEFAULT_CHROMIUM, Settings
 from spyglass.store import Store
 from tests.testweb import TestWeb
 
@@ -77,6 +79,36 @@ def tiny_png() -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
+
+
+# What Chromium 156 prints when it cannot start its sandbox.
+NO_SANDBOX = (
+    "[1:1:FATAL:zygote_host_impl_linux.cc(132)] No usable sandbox! If you are running on Ubuntu "
+    "23.10+ or another Linux distro that has disabled unprivileged user namespaces with AppArmor,"
+    " see https://chromium.googlesource.com/chromium/src/+/main/docs/security/apparmor-userns-"
+    "restrictions.md. Otherwise see https://chromium.googlesource.com/chromium/src/+/main/docs/"
+    "linux/suid_sandbox_development.md for more information on developing with the (older) SUID"
+    " sandbox. If you want to live dangerously and need an immediate workaround, you can try "
+    "using --no-sandbox."
+)
+
+
+@pytest.fixture(scope="session")
+def no_sandbox_chromium() -> Iterator[str]:
+    """A stand-in for Chromium on a kernel without user namespaces: it fails as Chromium does
+    there, and starts the real one when given ``--no-sandbox``. The browser's user can run it."""
+    folder = Path(tempfile.mkdtemp(prefix="spyglass-test-chromium-"))
+    folder.chmod(0o755)
+    stub = folder / "chromium"
+    stub.write_text(
+        "#!/bin/sh\n"
+        'for arg; do [ "$arg" = "--no-sandbox" ] && exec ' + DEFAULT_CHROMIUM + ' "$@"; done\n'
+        f"echo '{NO_SANDBOX}' >&2\n"
+        "exit 1\n"
+    )
+    stub.chmod(0o755)
+    yield str(stub)
+    shutil.rmtree(folder)
 
 
 # ---------------------------------------------------------------- databases

@@ -184,7 +184,8 @@ def console_entry(message: ConsoleMessage) -> dict[str, Any]:
 
 
 def build_meta(capture: RawCapture) -> dict[str, Any]:
-    """``meta.processors``; only ``download`` is known without enrichment (``enrich_report``)."""
+    """``meta.processors`` (only ``download`` is known without enrichment: ``enrich_report``)
+    and ``meta.isolation``."""
     downloads = [
         {
             "sha256": d.sha256,
@@ -197,7 +198,18 @@ def build_meta(capture: RawCapture) -> dict[str, Any]:
         }
         for d in capture.downloads
     ]
-    return {"processors": {"download": {"state": "done", "data": downloads}}}
+    meta: dict[str, Any] = {"processors": {"download": {"state": "done", "data": downloads}}}
+    if capture.isolation is not None:
+        # Spyglass's own: how the browser that made this capture was isolated (an operator who
+        # set SPYGLASS_ALLOW_UNSANDBOXED sees it on every report).
+        meta["isolation"] = {
+            "sandbox": capture.isolation.sandbox,
+            "user": capture.isolation.user,
+            "uid": capture.isolation.uid,
+            "memoryBound": capture.isolation.memory_bound,
+            "memoryMB": capture.isolation.memory_mb,
+        }
+    return meta
 
 
 def neutral_verdicts() -> dict[str, Any]:

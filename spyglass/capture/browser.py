@@ -4,12 +4,19 @@ Launching a browser per scan (as Lookyloo's capture library does) costs a driver
 start every time; a context is cheap and as isolated for our purposes (own cookies, cache,
 storage, proxy). The pool relaunches the browser after a crash, after a scan that wedged it, and
 every ``settings.relaunch_every`` scans.
+
+Each browser runs as an unprivileged user inside Chromium's sandbox, with an environment and
+folders of its own (``sandbox.py``), under a memory bound (``memory.py``); the scans of one
+browser share a byte budget (``proxy.ByteBudget``: its disk budget). Where the sandbox cannot
+start, the pool refuses to (``SandboxUnavailable``) unless ``settings.allow_unsandboxed``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 from types import TracebackType
 
 from playwright.async_api import Browser, Playwright, async_playwright
@@ -17,10 +24,21 @@ from playwright.async_api import Error as PlaywrightError
 
 from spyglass.capture import artifacts
 from spyglass.capture.guard import check_target
+from spyglass.capture.memory import MemoryBound, memory_bound
+from spyglass.capture.proxy import ByteBudget
+from spyglass.capture.sandbox import (
+    SANDBOX_FAILURE_TEXT,
+    BrowserHome,
+    browser_environment,
+    browser_user,
+    write_launcher,
+)
 from spyglass.capture.session import ScanSession
-from spyglass.errors import BrowserError
-from spyglass.models import Failure, FailureReason, RawCapture, ScanOptions
+from spyglass.errors import BrowserError, SandboxUnavailable
+from spyglass.models import Failure, FailureReason, Isolation, RawCapture, ScanOptions
 from spyglass.settings import Settings
+
+log = logging.getLogger("spyglass.capture.browser")
 
 # Time the pool grants beyond a scan's own limit (closing the context, last bodies) before it
 # declares the browser wedged and kills it.
@@ -28,39 +46,41 @@ HARD_LIMIT_GRACE = 10.0
 LAUNCH_TIMEOUT = 30.0
 
 
-def chromium_args(settings: Settings) -> list[str]:
+def chromium_args(settings: Settings, *, sandbox: bool = True) -> list[str]:
+    """The switches of every browser we launch. Each must be one this Chromium knows: an unknown
+    switch is silently ignored, and a protection with it (tests/capture/test_switches.py)."""
     args = [
         "--headless=new",
-        # As root in a container Chromium's own sandbox cannot start; isolation comes from a
-        # throwaway context and the guard proxy.
-        "--no-sandbox",
         "--disable-gpu",
         # QUIC is UDP: it would not go through the SOCKS guard proxy.
         "--disable-quic",
-        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        # WebRTC sends UDP (STUN, TURN, peer candidates) that no proxy sees: only proxied TCP.
+        "--webrtc-ip-handling-policy=disable_non_proxied_udp",
         "--no-first-run",
         # Chromium's own background traffic (updates, safe browsing, sync) is not the page's.
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
         "--disable-default-apps",
-        "--disable-client-side-phishing-detection",
         "--disable-domain-reliability",
         "--mute-audio",
         "--hide-scrollbars",
         # Small /dev/shm in containers crashes renderers on large pages.
         "--disable-dev-shm-usage",
-        # IsolateOrigins, site-per-process: keep cross-site iframes in the page's process, so the
+        # IsolateOrigins, SitePerProcess: keep cross-site iframes in the page's process, so the
         # page's DevTools session records their requests too. The others are Chromium's own
         # calls home (autofill field types for pages with forms, translation, hints), which
         # would otherwise show up in a scan as if the page had made them.
-        "--disable-features=IsolateOrigins,site-per-process,AutofillServerCommunication,"
+        "--disable-features=IsolateOrigins,SitePerProcess,AutofillServerCommunication,"
         "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider",
         # Chromium resolves no name and reaches no address on its own: every connection must go
         # through the per-scan guard proxy at 127.0.0.1 (which does the resolving).
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         f"--js-flags=--max-old-space-size={settings.renderer_heap_mb}",
     ]
+    if not sandbox:
+        # Only with SPYGLASS_ALLOW_UNSANDBOXED, where the kernel cannot give Chromium its sandbox.
+        args.append("--no-sandbox")
     if settings.trusted_spki:
         args.append("--ignore-certificate-errors-spki-list=" + ",".join(settings.trusted_spki))
     return args
@@ -83,6 +103,22 @@ class BrowserPool:
         self._lock = asyncio.Lock()
         self._active = 0
         self._needs_relaunch = False
+        self.user = browser_user(settings.browser_user)
+        self.sandboxed = True
+        self.budget = ByteBudget(settings.max_browser_bytes)
+        self.home: BrowserHome | None = None
+        self.memory: MemoryBound | None = None
+        self._watch: asyncio.Task[None] | None = None
+
+    @property
+    def isolation(self) -> Isolation:
+        return Isolation(
+            sandbox=self.sandboxed,
+            user=self.user.name,
+            uid=self.user.uid,
+            memory_bound=self.memory.kind if self.memory is not None else "none",
+            memory_mb=self.settings.browser_memory_mb,
+        )
 
     async def __aenter__(self) -> BrowserPool:
         await self.start()
@@ -116,8 +152,9 @@ class BrowserPool:
         browser = await self._browser_for_scan()
         assert self._playwright is not None
         session = ScanSession(
-            self._playwright, browser, target, options, self.settings, self._baseline
-        )
+            self._playwright, browser, target, options, self.settings, self._baseline,
+            budget=self.budget, memory=self.memory, isolation=self.isolation,
+        )  # fmt: skip
         self._active += 1
         try:
             return await asyncio.wait_for(session.run(), options.timeout + HARD_LIMIT_GRACE)
@@ -156,15 +193,22 @@ class BrowserPool:
         await self._close_browser()
         assert self._playwright is not None
         try:
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=self.settings.chromium_path,
-                args=chromium_args(self.settings),
-                timeout=LAUNCH_TIMEOUT * 1000,
-            )
+            self._browser = await self._start_browser()
         except PlaywrightError as e:
-            raise BrowserError(
-                f"cannot start Chromium at {self.settings.chromium_path}: {str(e).splitlines()[0]}"
-            ) from e
+            if SANDBOX_FAILURE_TEXT not in str(e) or not self.sandboxed:
+                raise BrowserError(
+                    f"cannot start Chromium at {self.settings.chromium_path}: "
+                    f"{str(e).splitlines()[0]}"
+                ) from e
+            if not self.settings.allow_unsandboxed:
+                raise SandboxUnavailable(
+                    "Chromium's sandbox cannot start here (a kernel without user namespaces?); "
+                    "refusing to scan without it. Set SPYGLASS_ALLOW_UNSANDBOXED=1 to run "
+                    "unsandboxed anyway (reports and /healthz will say so)."
+                ) from e
+            log.warning("Chromium's sandbox cannot start: running unsandboxed, as allowed")
+            self.sandboxed = False
+            self._browser = await self._start_browser()
         self.launches += 1
         self._since_launch = 0
         self._needs_relaunch = False
@@ -175,6 +219,46 @@ class BrowserPool:
             self._baseline = await artifacts.baseline_globals(page)
         finally:
             await context.close()
+
+    async def _start_browser(self) -> Browser:
+        """One Chromium: its own folders, memory bound and launcher (see ``sandbox.py``)."""
+        assert self._playwright is not None
+        self._release_browser_resources()
+        self.home = home = BrowserHome.create(self.user)
+        self.memory = memory_bound(
+            self.settings.browser_memory_mb,
+            f"spyglass-browser-{os.getpid()}-{id(self):x}-{self.launches}",
+            self.settings.memory_bound,
+        )
+        launcher = write_launcher(
+            home, self.settings.chromium_path, self.user, self.memory.procs_file()
+        )
+        try:
+            browser = await self._playwright.chromium.launch(
+                executable_path=str(launcher),
+                args=chromium_args(self.settings, sandbox=self.sandboxed),
+                env=browser_environment(home),
+                downloads_path=str(home.downloads),
+                chromium_sandbox=self.sandboxed,
+                timeout=LAUNCH_TIMEOUT * 1000,
+            )
+        except BaseException:
+            self._release_browser_resources()
+            raise
+        self._watch = asyncio.ensure_future(self.memory.watch(home.pidfile))
+        return browser
+
+    def _release_browser_resources(self) -> None:
+        """The folders, memory bound and watchdog of a browser that is gone."""
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
+        if self.memory is not None:
+            self.memory.close()
+            self.memory = None
+        if self.home is not None:
+            self.home.remove()
+            self.home = None
 
     async def _close_browser(self) -> None:
         browser, self._browser = self._browser, None
@@ -188,3 +272,11 @@ class BrowserPool:
                 with contextlib.suppress(Exception):
                     await self._playwright.stop()
                 self._playwright = await async_playwright().start()
+        self._release_browser_resources()
+
+
+async def check_browser(settings: Settings) -> Isolation:
+    """Start a browser as scans will and stop it: how scans will be isolated, or the reason they
+    cannot be (``SandboxUnavailable``, ``BrowserError``) before a service takes any work."""
+    async with BrowserPool(settings) as pool:
+        return pool.isolation

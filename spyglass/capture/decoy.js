@@ -20,6 +20,8 @@
 
   // Built-ins the page could replace later, taken now.
   const apply = Reflect.apply;
+  const construct = Reflect.construct;
+  const NativeProxy = Proxy;
   const defineProperty = Object.defineProperty;
   const getDescriptor = Object.getOwnPropertyDescriptor;
   const freeze = Object.freeze;
@@ -287,6 +289,82 @@
     }.execCommand);
   };
 
+  // ------------------------------------------------------------------ WebRTC
+  // The browser sends no UDP at all (--webrtc-ip-handling-policy); the servers and remote
+  // candidates a page names are recorded, so the report shows where it tried to send.
+  const MAX_PEERS = 32;
+  const recordPeer = (what, text) => {
+    if (typeof text !== 'string' || !text) return;
+    report({ kind: 'webrtc', what, text: text.length > 2000 ? text.slice(0, 2000) : text });
+  };
+  const recordServers = (configuration) => {
+    try {
+      const servers = configuration && configuration.iceServers;
+      if (!isArray(servers)) return;
+      for (let i = 0; i < servers.length && i < MAX_PEERS; i++) {
+        const urls = servers[i] && servers[i].urls;
+        const list = isArray(urls) ? urls : [urls];
+        for (let j = 0; j < list.length && j < MAX_PEERS; j++) recordPeer('server', list[j]);
+      }
+    } catch (e) {
+      // a getter that throws: the browser throws the same to the page
+    }
+  };
+  const recordSdp = (description) => {
+    try {
+      const sdp = description && description.sdp;
+      if (typeof sdp !== 'string') return;
+      const lines = apply(split, sdp, ['\n']);
+      let found = 0;
+      for (let i = 0; i < lines.length && found < MAX_PEERS; i++) {
+        if (lines[i].startsWith('a=candidate:')) { recordPeer('candidate', lines[i].trim()); found++; }
+      }
+    } catch (e) {
+      // as above
+    }
+  };
+  const patchWebRTC = (W) => {
+    const Native = W.RTCPeerConnection;
+    if (typeof Native !== 'function') return;
+    const Wrapped = new NativeProxy(Native, {
+      construct(target, args, newTarget) {
+        recordServers(args[0]);
+        return construct(target, args, newTarget);
+      },
+    });
+    masks.set(Wrapped, 'function RTCPeerConnection() { [native code] }');
+    for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection']) {
+      const old = getDescriptor(W, name);
+      if (old && old.value === Native) defineProperty(W, name, { ...old, value: Wrapped });
+    }
+    const proto = Native.prototype;
+    const addIceCandidate = proto.addIceCandidate;
+    replaceMethod(proto, 'addIceCandidate', {
+      addIceCandidate(candidate) {
+        try {
+          recordPeer('candidate', typeof candidate === 'string' ? candidate : candidate && candidate.candidate);
+        } catch (e) {
+          // as above
+        }
+        return apply(addIceCandidate, this, arguments);
+      },
+    }.addIceCandidate);
+    const setConfiguration = proto.setConfiguration;
+    replaceMethod(proto, 'setConfiguration', {
+      setConfiguration(configuration) {
+        recordServers(configuration);
+        return apply(setConfiguration, this, arguments);
+      },
+    }.setConfiguration);
+    const setRemoteDescription = proto.setRemoteDescription;
+    replaceMethod(proto, 'setRemoteDescription', {
+      setRemoteDescription(description) {
+        recordSdp(description);
+        return apply(setRemoteDescription, this, arguments);
+      },
+    }.setRemoteDescription);
+  };
+
   // Frames created by script start as about:blank, where the browser runs no init script: a
   // page could take the untouched clipboard functions from one. Patch such a frame's window the
   // first time the page reaches for it.
@@ -297,6 +375,7 @@
       if (win && !patched.has(win) && win.Clipboard !== undefined) {
         patched.add(win);
         patchClipboard(win);
+        patchWebRTC(win);
       }
     } catch (e) {
       // cross-origin: its own init script ran
@@ -321,6 +400,7 @@
     }
   }
   patchClipboard(G);
+  patchWebRTC(G);
 
   if (!config.wallets) return;
 

@@ -37,6 +37,7 @@ records have no binding to reach.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import logging
 import secrets
@@ -49,7 +50,7 @@ from playwright.async_api import CDPSession
 from playwright.async_api import Error as PlaywrightError
 from pydantic import ValidationError
 
-from spyglass.models import ClipboardWrite, ScanOptions, WalletCall
+from spyglass.models import BlockedConnection, ClipboardWrite, ScanOptions, WalletCall
 
 # Accounts nobody owns: hashes of fixed strings (sha256), not keys with a known secret.
 DECOY_ETH_ACCOUNT = "0x7548c65b91797801AB6CaD2b49d7b19838b95E96"  # EIP-55 checksummed
@@ -123,7 +124,50 @@ def decoy_accounts(options: ScanOptions) -> dict[str, str]:
     return {"ethereum": DECOY_ETH_ACCOUNT, "solana": DECOY_SOL_ACCOUNT}
 
 
-def parse_record(payload: str, timestamp: float) -> WalletCall | ClipboardWrite | None:
+def peer_attempt(what: str, text: str) -> BlockedConnection | None:
+    """A WebRTC server or remote candidate the page named -> where it would have sent UDP.
+
+    >>> peer_attempt("server", "turn:[::1]:3478?transport=udp").port
+    3478
+    >>> peer_attempt("candidate", "a=candidate:1 1 udp 2122 192.0.2.7 40000 typ host").ip
+    '192.0.2.7'
+    """
+    if what == "server":
+        scheme, _, rest = text.partition(":")
+        if scheme.lower() not in ("stun", "stuns", "turn", "turns"):
+            return None
+        rest = rest.split("?", 1)[0]
+        if rest.startswith("["):
+            host, _, tail = rest[1:].partition("]")
+            port_text = tail.removeprefix(":")
+        else:
+            host, _, port_text = rest.partition(":")
+        default = 5349 if scheme.lower() in ("stuns", "turns") else 3478
+        port = int(port_text) if port_text.isdigit() else default
+    elif what == "candidate":
+        fields = text.removeprefix("a=").split()
+        if len(fields) < 6 or not fields[5].isdigit():
+            return None
+        host, port = fields[4], int(fields[5])
+    else:
+        return None
+    if not host or not 0 <= port < 65536:
+        return None
+    ip = host if _is_ip(host) else None
+    return BlockedConnection(host=host[:255], port=port, ip=ip, reason="webrtc")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_record(
+    payload: str, timestamp: float
+) -> WalletCall | ClipboardWrite | BlockedConnection | None:
     """One record the script sent -> its model; ``None`` for anything malformed.
 
     >>> parse_record('{"kind":"clipboard","api":"execCommand","text":"x","url":"https://a.test/",'
@@ -149,6 +193,8 @@ def parse_record(payload: str, timestamp: float) -> WalletCall | ClipboardWrite 
             )
         if record.get("kind") == "clipboard":
             return ClipboardWrite(text=record.get("text"), api=record.get("api"), **common)
+        if record.get("kind") == "webrtc":
+            return peer_attempt(str(record.get("what")), str(record.get("text")))
     except ValidationError:
         return None
     return None
@@ -162,6 +208,7 @@ class PageRecords:
         self.binding = binding_name()
         self.wallet_calls: list[WalletCall] = []
         self.clipboard: list[ClipboardWrite] = []
+        self.webrtc: list[BlockedConnection] = []
         self.dropped = 0  # records past a limit
         self._budget = MAX_TOTAL_CHARS
 
@@ -187,6 +234,9 @@ class PageRecords:
             self.wallet_calls.append(record)
         elif isinstance(record, ClipboardWrite) and len(self.clipboard) < MAX_RECORDS:
             self.clipboard.append(record)
+        elif isinstance(record, BlockedConnection) and len(self.webrtc) < MAX_RECORDS:
+            if record not in self.webrtc:
+                self.webrtc.append(record)
         else:
             self.dropped += 1
 

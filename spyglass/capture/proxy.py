@@ -8,6 +8,12 @@ checked at connect time against the very address we connect to: no DNS-rebinding
 
 Each host is resolved once per scan and pinned, so the address recorded for a request is the
 address the bytes went to.
+
+Every byte the page receives passes here, so this is also where what a page can pull is bounded
+while it streams: ``max_bytes`` per scan, and a ``ByteBudget`` shared by all scans of one browser
+(the worker's disk budget: downloads are written to disk as they arrive, and a download without
+``Content-Length`` cannot be judged before it is written). Past either, the tunnels of the scan
+are cut and new ones refused (recorded with reason ``budget``).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import contextlib
 import ipaddress
 import socket
 import struct
+from collections.abc import Callable
 from types import TracebackType
 
 from spyglass.capture.guard import NetworkPolicy, Resolver, choose_address
@@ -31,14 +38,39 @@ _CONNECT_TIMEOUT = 10.0
 _MAX_BLOCKED_RECORDS = 500
 
 
+class ByteBudget:
+    """Bytes that several scans together may still receive; each scan gives back what it took
+    when it ends (its downloads are deleted with its context)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def __repr__(self) -> str:
+        return f"ByteBudget(used={self.used}, limit={self.limit})"
+
+    def available(self) -> int:
+        return max(0, self.limit - self.used)
+
+
 class GuardProxy:
     """``async with GuardProxy(policy, resolver) as proxy:`` then give Chromium ``proxy.server``."""
 
     def __init__(
-        self, policy: NetworkPolicy, resolver: Resolver, max_connections: int = 256
+        self,
+        policy: NetworkPolicy,
+        resolver: Resolver,
+        max_connections: int = 256,
+        *,
+        max_bytes: int | None = None,
+        shared: ByteBudget | None = None,
     ) -> None:
         self.policy = policy
         self.resolver = resolver
+        self.max_bytes = max_bytes
+        self.shared = shared
+        self.received = 0  # bytes relayed to the browser
+        self.budget_spent = False
         self.resolved: dict[str, str] = {}  # host -> the address its connections went to
         self.blocked: list[BlockedConnection] = []
         self.connections = 0
@@ -72,6 +104,23 @@ class GuardProxy:
         if self._server is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
+        if self.shared is not None:
+            self.shared.used -= self.received
+
+    def grant(self, wanted: int) -> int:
+        """How many of ``wanted`` incoming bytes the budgets allow; they are spent at once."""
+        allowed = wanted
+        if self.max_bytes is not None:
+            allowed = min(allowed, self.max_bytes - self.received)
+        if self.shared is not None:
+            allowed = min(allowed, self.shared.available())
+        allowed = max(0, allowed)
+        self.received += allowed
+        if self.shared is not None:
+            self.shared.used += allowed
+        if allowed < wanted:
+            self.budget_spent = True
+        return allowed
 
     def blocked_reason_for(self, host: str, port: int) -> str | None:
         """The guard's reason for the last refusal of ``host:port``, if any."""
@@ -99,6 +148,10 @@ class GuardProxy:
         host, port = await asyncio.wait_for(_read_request(reader, writer), _HANDSHAKE_TIMEOUT)
         if host is None:
             return
+        if self.budget_spent:
+            self._record(host, port, None, "budget")
+            await _reply(writer, _NOT_ALLOWED)
+            return
         try:
             address = await self._address_for(host, port)
         except UnresolvableHost:
@@ -124,7 +177,7 @@ class GuardProxy:
         self.connections += 1
         await _reply(writer, _OK)
         try:
-            await _relay(reader, writer, upstream_reader, upstream_writer)
+            await _relay(reader, writer, upstream_reader, upstream_writer, self.grant)
         finally:
             upstream_writer.close()
 
@@ -192,12 +245,25 @@ async def _relay(
     client_writer: asyncio.StreamWriter,
     upstream_reader: asyncio.StreamReader,
     upstream_writer: asyncio.StreamWriter,
+    grant: Callable[[int], int],
 ) -> None:
-    async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    """Copy both ways until either side closes; bytes towards the browser only as ``grant``
+    allows (a refusal cuts the tunnel: the page sees a truncated response)."""
+
+    async def pipe(
+        source: asyncio.StreamReader,
+        sink: asyncio.StreamWriter,
+        grant: Callable[[int], int] | None = None,
+    ) -> None:
         try:
             while chunk := await source.read(256 * 1024):
-                sink.write(chunk)
+                allowed = grant(len(chunk)) if grant is not None else len(chunk)
+                sink.write(chunk[:allowed])
                 await sink.drain()
+                if allowed < len(chunk):
+                    upstream_writer.close()
+                    client_writer.close()
+                    return
         except (ConnectionError, OSError):
             pass  # either side closing ends the tunnel; the browser reports its own error
         finally:
@@ -205,4 +271,6 @@ async def _relay(
                 if sink.can_write_eof():
                     sink.write_eof()
 
-    await asyncio.gather(pipe(client_reader, upstream_writer), pipe(upstream_reader, client_writer))
+    await asyncio.gather(
+        pipe(client_reader, upstream_writer), pipe(upstream_reader, client_writer, grant)
+    )

@@ -100,6 +100,7 @@ class Recorder:
             on("Page.frameRequestedNavigation", self._requested_navigation)
             on("Page.frameStartedLoading", self._started_loading)
             on("Page.frameNavigated", self._navigated)
+            on("Page.navigatedWithinDocument", self._navigated_within_document)
             on("Page.frameStoppedLoading", self._stopped_loading)
             on("Page.domContentEventFired", lambda e: self._mark("domContentEventFired"))
             on("Page.loadEventFired", self._load_event)
@@ -410,6 +411,11 @@ class Recorder:
             self._send_stop()
         self.navigation_pending = False
         self._mark("frameNavigated")
+
+    def _navigated_within_document(self, event: dict[str, Any]) -> None:
+        # history.pushState, a fragment: the same document at a new URL.
+        if event.get("frameId") == self.main_frame_id:
+            self.main_url = event.get("url") or self.main_url
 
     def _stopped_loading(self, event: dict[str, Any]) -> None:
         if event.get("frameId") == self.main_frame_id:

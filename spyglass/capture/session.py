@@ -36,9 +36,11 @@ from playwright.async_api import (
 
 from spyglass import fingerprints
 from spyglass.capture import artifacts, decoys
+from spyglass.capture.downloads import DownloadLimits
 from spyglass.capture.guard import host_and_port, scan_policy
 from spyglass.capture.interact import interact
-from spyglass.capture.proxy import GuardProxy
+from spyglass.capture.memory import MemoryBound
+from spyglass.capture.proxy import ByteBudget, GuardProxy
 from spyglass.capture.recorder import Recorder
 from spyglass.capture.settle import Settled, settle
 from spyglass.models import (
@@ -47,6 +49,7 @@ from spyglass.models import (
     Failure,
     FailureReason,
     Favicon,
+    Isolation,
     JSGlobal,
     RawCapture,
     ScanOptions,
@@ -137,6 +140,10 @@ class ScanSession:
         options: ScanOptions,
         settings: Settings,
         baseline_globals: list[str],
+        *,
+        budget: ByteBudget | None = None,
+        memory: MemoryBound | None = None,
+        isolation: Isolation | None = None,
     ) -> None:
         self.playwright = playwright
         self.browser = browser
@@ -157,10 +164,15 @@ class ScanSession:
             max_total_body_bytes=settings.max_total_body_bytes,
             max_document_bytes=settings.max_document_bytes,
         )
-        self.proxy = GuardProxy(*scan_policy(options, settings))
+        self.proxy = GuardProxy(
+            *scan_policy(options, settings), max_bytes=settings.max_scan_bytes, shared=budget
+        )
+        self.memory = memory
+        self._memory_kills = memory.kills() if memory is not None else 0
+        self.downloads = DownloadLimits(settings.max_download_bytes)
         self.context_wedged = False  # closing the context hung: the browser must go
         self._capture = RawCapture(url=url, options=options, started_at=self.started_at,
-                                   finished_at=self.started_at)  # fmt: skip
+                                   finished_at=self.started_at, isolation=isolation)  # fmt: skip
         self._dialogs: list[Dialog] = []
         self._downloads: list[Download] = []
         self._download_tasks: set[asyncio.Task[None]] = set()
@@ -227,6 +239,7 @@ class ScanSession:
             page.clock.install() if self.options.javascript else _nothing(),
             self.records.attach(cdp) if self.records.enabled else _nothing(),
             decoys.deny_clipboard(cdp),
+            self.downloads.attach(cdp),
         )
 
         await self._navigate(page)
@@ -254,7 +267,7 @@ class ScanSession:
         # A page that filled its memory may crash after settle judged it hung (its scripts
         # stopped yielding first), while it is being read.
         if self.recorder.crashed:
-            self.fail(FailureReason.RENDERER_CRASH, "the page's renderer process crashed")
+            self._renderer_crashed()
         await self._finish_downloads()
         last_wait = min(self.remaining(), 2.0)
         await asyncio.gather(
@@ -288,7 +301,9 @@ class ScanSession:
     async def _read_page(self, page: Page, cdp: CDPSession, context: BrowserContext) -> None:
         capture = self._capture
         share = max(0.5, self.remaining() / 4)
-        capture.final_url = page.url
+        # The recorder follows every top-level navigation (blob: included, which Playwright's
+        # page.url misses) and same-document ones.
+        capture.final_url = self.recorder.main_url or page.url
         # Independent reads go out together: their round trips overlap.
         title, dom, text, scripting, cookies, _ = await asyncio.gather(
             self._step("title", artifacts.title(page, share)),
@@ -382,6 +397,17 @@ class ScanSession:
     def _incomplete(self, note: str) -> None:
         self._capture.incomplete.append(note)
 
+    def _renderer_crashed(self) -> None:
+        """A renderer that died while the memory bound ended processes died of the bound."""
+        if self.memory is not None and self.memory.kills() > self._memory_kills:
+            self.fail(
+                FailureReason.MEMORY,
+                f"the page passed the browser's memory bound ({self.settings.browser_memory_mb} "
+                f"MB, {self.memory.kind}); its renderer was ended",
+            )
+        else:
+            self.fail(FailureReason.RENDERER_CRASH, "the page's renderer process crashed")
+
     # ------------------------------------------------------------------ page events
 
     def _on_new_page(self, page: Page) -> None:
@@ -434,7 +460,11 @@ class ScanSession:
             await download.cancel()
             return
         except PlaywrightError as e:
-            record.note = f"download failed: {str(e).splitlines()[0][:200]}"
+            if download.url in self.downloads.cancelled:
+                record.size = self.downloads.cancelled[download.url]
+                record.note = f"larger than {cap} bytes: cancelled while downloading"
+            else:
+                record.note = f"download failed: {str(e).splitlines()[0][:200]}"
             return
         size = path.stat().st_size
         record.size = size
@@ -500,7 +530,7 @@ class ScanSession:
         capture.dialogs = list(self._dialogs)
         capture.downloads = list(self._downloads)
         capture.resolved = dict(self.proxy.resolved)
-        capture.blocked = list(self.proxy.blocked)
+        capture.blocked = list(self.proxy.blocked) + list(self.records.webrtc)
         capture.failure = self._failure
         capture.final_url = capture.final_url or recorder.main_url
         capture.user_agent = self.options.user_agent or _user_agent(recorder.transactions)
@@ -509,6 +539,11 @@ class ScanSession:
         capture.decoy_accounts = decoys.decoy_accounts(self.options)
         capture.wallet_calls = list(self.records.wallet_calls)
         capture.clipboard = list(self.records.clipboard)
+        if self.proxy.budget_spent:
+            capture.incomplete.append(
+                f"network: the scan's byte budget ({self.settings.max_scan_bytes} bytes, or the "
+                "browser's shared one) was spent; later data was cut and connections refused"
+            )
         if self.records.dropped:
             capture.incomplete.append(
                 f"decoy records: {self.records.dropped} past the limits were not kept"

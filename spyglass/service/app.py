@@ -15,11 +15,12 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from spyglass.analyze.enrich import IPData
+from spyglass.models import Isolation
 from spyglass.service import api_v1, artifacts, ui
 from spyglass.service.dependencies import StoreDep
 from spyglass.service.errors import UrlscanJSONResponse, install_error_handlers
@@ -37,9 +38,25 @@ _health = APIRouter(tags=["service"])
 
 
 @route(_health, "/healthz")
-async def healthz(store: StoreDep) -> Response:
-    """Liveness plus the queue: jobs by status."""
-    return UrlscanJSONResponse({"status": "ok", "jobs": await run_in_threadpool(store.counts)})
+async def healthz(request: Request, store: StoreDep) -> Response:
+    """Liveness, the queue (jobs by status) and how this process's browser is isolated (null on
+    an API-only host); a browser without its sandbox is named in ``warnings``."""
+    isolation: Isolation | None = request.app.state.isolation
+    warnings = []
+    if isolation is not None and not isolation.sandbox:
+        warnings.append(
+            "the browser runs without Chromium's sandbox (SPYGLASS_ALLOW_UNSANDBOXED is set and "
+            "the sandbox cannot start here)"
+        )
+    return UrlscanJSONResponse(
+        {
+            "status": "ok",
+            "jobs": await run_in_threadpool(store.counts),
+            "browser": isolation.model_dump(mode="json") if isolation is not None else None,
+            "allowUnsandboxed": request.app.state.settings.allow_unsandboxed,
+            "warnings": warnings,
+        }
+    )
 
 
 def create_app(
@@ -48,6 +65,7 @@ def create_app(
     *,
     lifespan_tasks: Sequence[LifespanTask] = (),
     ip_data: IPData | None = None,
+    isolation: Isolation | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="Spyglass",
@@ -59,6 +77,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.isolation = isolation  # of this process's workers' browser (check_browser)
     # Where submitters are (submitter.country): the process's, or made from the settings.
     app.state.ip_data = ip_data if ip_data is not None else IPData.from_settings(settings)
     app.state.rate_limiter = RateLimiter(

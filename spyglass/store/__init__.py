@@ -10,6 +10,7 @@ across threads: every call opens its own short session. Writes on SQLite take th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -44,6 +45,13 @@ __all__ = [
 ]
 
 
+def _keep_private(data_dir: Path) -> None:
+    """The database and blobs are ours alone: the browser runs as another user, and neither it
+    nor anything that takes over one of its processes may read a private scan."""
+    if data_dir.stat().st_uid == os.geteuid():
+        data_dir.chmod(0o700)
+
+
 class Store:
     def __init__(
         self,
@@ -72,6 +80,7 @@ class Store:
         the database is ``database_url`` when given, else ``data_dir/spyglass.db``."""
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
+        _keep_private(data_dir)
         engine = make_engine(database_url or sqlite_url(data_dir))
         try:
             before = migrate(engine)

@@ -56,6 +56,9 @@ def test_healthz_counts_jobs(client: TestClient, scans: Scans, alice: Key, path:
     assert client.get(path).json() == {
         "status": "ok",
         "jobs": {"queued": 1, "running": 0, "done": 1, "failed": 1},
+        "browser": None,  # an API-only app: no browser in this process
+        "allowUnsandboxed": False,
+        "warnings": [],
     }
 
 
