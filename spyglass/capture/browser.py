@@ -24,7 +24,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from spyglass.capture import artifacts
 from spyglass.capture.guard import check_target
-from spyglass.capture.memory import MemoryBound, memory_bound
+from spyglass.capture.memory import MemoryBound, cgroup_name, memory_bound
 from spyglass.capture.proxy import ByteBudget
 from spyglass.capture.sandbox import (
     SANDBOX_FAILURE_TEXT,
@@ -227,7 +227,7 @@ class BrowserPool:
         self.home = home = BrowserHome.create(self.user)
         self.memory = memory_bound(
             self.settings.browser_memory_mb,
-            f"spyglass-browser-{os.getpid()}-{id(self):x}-{self.launches}",
+            cgroup_name(os.getpid(), f"{id(self):x}-{self.launches}"),
             self.settings.memory_bound,
         )
         launcher = write_launcher(

@@ -67,6 +67,7 @@ class CgroupBound:
     def create(cls, limit_bytes: int, name: str) -> CgroupBound | None:
         """A new cgroup under ours with the limit set, or None where none can be made."""
         for version, parent in _own_cgroups():
+            _remove_orphans(parent)
             path = parent / name
             try:
                 path.mkdir(exist_ok=True)
@@ -160,6 +161,23 @@ def memory_bound(limit_mb: int, name: str, method: str = "auto") -> MemoryBound:
         if method == "cgroup":
             raise RuntimeError("no memory cgroup can be made here")
     return WatchdogBound(limit)
+
+
+PREFIX = "spyglass-browser-"
+
+
+def cgroup_name(owner: int, serial: str) -> str:
+    """``spyglass-browser-<pid of the worker>-<serial>``: the pid tells an orphan."""
+    return f"{PREFIX}{owner}-{serial}"
+
+
+def _remove_orphans(parent: Path) -> None:
+    """Cgroups of workers that died without closing their browser (kill -9): empty by now."""
+    for path in parent.glob(PREFIX + "*"):
+        owner = path.name.removeprefix(PREFIX).partition("-")[0]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            with contextlib.suppress(OSError):
+                path.rmdir()
 
 
 def _own_cgroups() -> list[tuple[int, Path]]:

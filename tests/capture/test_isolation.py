@@ -14,6 +14,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,29 +36,58 @@ SECRETS = {
 }
 
 
-def _status(pid: int) -> dict[str, str]:
-    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    return {key: value.strip() for key, _, value in (line.partition(":") for line in lines)}
+@dataclass(frozen=True)
+class Process:
+    """What /proc says of one browser process."""
+
+    uid: list[str]
+    seccomp: str
+    cmdline: bytes  # Chromium rewrites its children's: one string with spaces
+    environment: str
+    pid_namespace: str
+    net_namespace: str
+
+    @property
+    def renderer(self) -> bool:
+        return b"--type=renderer" in self.cmdline
+
+    @classmethod
+    def read(cls, pid: int) -> Process | None:
+        """None for a process that is gone (or a zombie) by the time it is read."""
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            status = {k: v.strip() for k, _, v in (line.partition(":") for line in lines)}
+            return cls(
+                uid=status["Uid"].split(),
+                seccomp=status["Seccomp"],
+                cmdline=Path(f"/proc/{pid}/cmdline").read_bytes(),
+                environment=Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace"),
+                pid_namespace=os.readlink(f"/proc/{pid}/ns/pid"),
+                net_namespace=os.readlink(f"/proc/{pid}/ns/net"),
+            )
+        except OSError:
+            return None
 
 
-def _browser_processes(pool: BrowserPool) -> dict[int, int]:
+def _profile(process: Process) -> Path:
+    """The profile folder Playwright gave the browser."""
+    for arg in process.cmdline.split(b"\0"):
+        if arg.startswith(b"--user-data-dir="):
+            return Path(arg.split(b"=", 1)[1].decode())
+    raise AssertionError("the browser has no --user-data-dir")
+
+
+async def _processes_during(pool: BrowserPool, url: str) -> tuple[dict[int, Process], RawCapture]:
+    """Scan ``url`` and, while it runs, read every process of the browser, renderers included."""
     assert pool.home is not None
-    return tree_rss(int(pool.home.pidfile.read_text()))
-
-
-async def _renderers_during(pool: BrowserPool, url: str) -> tuple[list[int], RawCapture]:
-    """Scan ``url`` and, while it runs, find the browser's renderer processes."""
     scan = asyncio.ensure_future(pool.capture(url, ScanOptions(timeout=6)))
-    renderers: list[int] = []
+    seen: dict[int, Process] = {}
     deadline = time.monotonic() + 5
-    while not renderers and time.monotonic() < deadline and not scan.done():
+    while not any(p.renderer for p in seen.values()) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
-        renderers = [
-            pid
-            for pid in _browser_processes(pool)
-            if b"--type=renderer" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        ]
-    return renderers, await scan
+        read = {pid: Process.read(pid) for pid in tree_rss(int(pool.home.pidfile.read_text()))}
+        seen = {pid: process for pid, process in read.items() if process is not None}
+    return seen, await scan
 
 
 async def test_browser_runs_unprivileged_in_its_sandbox_without_our_secrets(
@@ -66,23 +96,26 @@ async def test_browser_runs_unprivileged_in_its_sandbox_without_our_secrets(
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
     async with BrowserPool(settings) as pool:
-        renderers, capture = await _renderers_during(pool, web.url("hostile.test", "/hang"))
-        processes = _browser_processes(pool)
+        processes, capture = await _processes_during(pool, web.url("hostile.test", "/hang"))
         assert pool.isolation.sandbox and pool.user.uid != 0
-        assert renderers, "no renderer process seen during the scan"
-        for pid in processes:
-            status = _status(pid)
-            assert status["Uid"].split() == [str(pool.user.uid)] * 4, pid
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            assert b"--no-sandbox" not in cmdline, cmdline[:3]
-            environment = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
-            for name, value in SECRETS.items():
-                assert name not in environment and value not in environment, pid
-            assert "SPYGLASS_" not in environment
-        for pid in renderers:
-            assert _status(pid)["Seccomp"] == "2", pid  # seccomp-bpf filter on
-            assert os.readlink(f"/proc/{pid}/ns/pid") != os.readlink("/proc/self/ns/pid")
-            assert os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/self/ns/net")
+        assert pool.home is not None
+        browser = processes[int(pool.home.pidfile.read_text())]
+        folders = [pool.home.root, _profile(browser)]
+        for folder in [folders[1], pool.home.downloads, pool.home.tmp]:
+            assert folder.stat().st_uid == pool.user.uid, folder
+    renderers = [process for process in processes.values() if process.renderer]
+    assert renderers, "no renderer process seen during the scan"
+    for process in processes.values():
+        assert process.uid == [str(pool.user.uid)] * 4, process.cmdline[:80]
+        assert b"--no-sandbox" not in process.cmdline, process.cmdline[:80]
+        for name, value in SECRETS.items():
+            assert name not in process.environment and value not in process.environment
+        assert "SPYGLASS_" not in process.environment
+    for process in renderers:
+        assert process.seccomp == "2", process.cmdline[:80]  # seccomp-bpf filter on
+        assert process.pid_namespace != os.readlink("/proc/self/ns/pid")
+        assert process.net_namespace != os.readlink("/proc/self/ns/net")
+    assert not any(folder.exists() for folder in folders)  # gone with the browser
     assert capture.isolation is not None and capture.isolation.sandbox
     assert capture.isolation.uid == pool.user.uid
     assert report_of(capture).meta["isolation"]["sandbox"] is True
