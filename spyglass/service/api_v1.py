@@ -39,7 +39,7 @@ from spyglass.service.routing import route
 from spyglass.service.scans import MAX_WAIT, finished_scan, visible_scan
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.settings import Settings
-from spyglass.store.search import SearchResult, SearchTimeout
+from spyglass.store.search import SearchResult, SearchTimeout, checked_cursor
 
 MAX_SEARCH_SIZE = 10000
 # The paging parameters of every search-shaped answer.
@@ -199,7 +199,8 @@ async def _search_response(find: Callable[[], SearchResult], settings: Settings)
 
 
 def parse_search_after(value: str | None) -> tuple[int, str] | None:
-    """``"1611489992146,0196d976-..."`` -> ``(1611489992146, "0196d976-...")``; 400 otherwise."""
+    """``"1611489992146,0196d976-..."`` -> ``(1611489992146, "0196d976-...")``; 400 otherwise,
+    a time no scan can have (``99999999999999999999,x``) included."""
     if not value:
         return None
     epoch, sep, uuid = value.partition(",")
@@ -213,7 +214,10 @@ def parse_search_after(value: str | None) -> tuple[int, str] | None:
             "Invalid search_after",
             "search_after must be the last hit's sort values joined by a comma: epoch_ms,uuid.",
         )
-    return millis, uuid.strip()
+    try:
+        return checked_cursor(millis, uuid.strip())
+    except InputError as e:
+        raise APIError(400, "Invalid search_after", e.message) from e
 
 
 # --------------------------------------------------------------------------- quotas, discovery
