@@ -63,17 +63,20 @@ def _absolute(value: str, original: str) -> tuple[datetime, datetime]:
         )
     except ValueError as e:
         raise InvalidQuery(f"{original!r} is not a date: {e}") from None
-    if parts["tz"] and parts["tz"] != "Z":
-        sign = 1 if parts["tz"][0] == "+" else -1
-        digits = parts["tz"][1:].replace(":", "")
-        start -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    if parts["f"] or parts["s"]:
-        precision = timedelta(milliseconds=1) if parts["f"] else timedelta(seconds=1)
-        return start, start + precision
-    if parts["mi"]:
-        return start, start + timedelta(minutes=1)
-    if parts["d"]:
-        return start, start + timedelta(days=1)
+    try:  # 0001-01-01T00:00+01:00 and the end of 9999-12-31 are before/after datetime's range
+        if parts["tz"] and parts["tz"] != "Z":
+            sign = 1 if parts["tz"][0] == "+" else -1
+            digits = parts["tz"][1:].replace(":", "")
+            start -= sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if parts["f"] or parts["s"]:
+            precision = timedelta(milliseconds=1) if parts["f"] else timedelta(seconds=1)
+            return start, start + precision
+        if parts["mi"]:
+            return start, start + timedelta(minutes=1)
+        if parts["d"]:
+            return start, start + timedelta(days=1)
+    except OverflowError:
+        raise InvalidQuery(f"date out of range: {original!r}") from None
     if parts["mo"]:
         return start, _add_months(start, 1)
     return start, _add_months(start, 12)

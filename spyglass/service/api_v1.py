@@ -33,13 +33,13 @@ from spyglass.service.documents import (
     result_url,
     search_hit,
 )
-from spyglass.service.errors import APIError, UrlscanJSONResponse
+from spyglass.service.errors import APIError, UrlscanJSONResponse, error_responses
 from spyglass.service.ratelimit import ACTIONS
 from spyglass.service.routing import route
 from spyglass.service.scans import MAX_WAIT, finished_scan, visible_scan
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.settings import Settings
-from spyglass.store.search import SearchResult, SearchTimeout
+from spyglass.store.search import SearchResult, SearchTimeout, checked_cursor
 
 MAX_SEARCH_SIZE = 10000
 # The paging parameters of every search-shaped answer.
@@ -50,6 +50,10 @@ CHROME_USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/156.0.0.0 Safari/537.36"
 )
+# What each kind of route may answer besides 200 (auth: 400 for a malformed key, 401).
+CALLER_ERRORS = error_responses(400, 401)
+LIMITED_ERRORS = error_responses(400, 401, 429)
+SCAN_ERRORS = error_responses(400, 401, 404, 429)
 SUBMITTED = "Submission successful"
 DEDUPLICATED = "Submission deduplicated: an identical scan was submitted recently"
 
@@ -63,7 +67,7 @@ def scanner_country(settings: Settings) -> str:
 # --------------------------------------------------------------------------- submission
 
 
-@route(router, "/api/v1/scan/", ["POST"])
+@route(router, "/api/v1/scan/", ["POST"], responses=LIMITED_ERRORS)
 async def submit_scan(
     request: Request,
     submission: ScanSubmission,
@@ -108,7 +112,9 @@ async def submit_scan(
 # --------------------------------------------------------------------------- result
 
 
-@route(router, "/api/v1/result/{uuid}/", ["GET", "HEAD"])
+@route(
+    router, "/api/v1/result/{uuid}/", ["GET", "HEAD"], responses=SCAN_ERRORS | error_responses(500)
+)
 async def get_result(
     request: Request,
     uuid: str,
@@ -132,7 +138,7 @@ async def get_result(
 # --------------------------------------------------------------------------- search
 
 
-@route(router, "/api/v1/search/")
+@route(router, "/api/v1/search/", responses=LIMITED_ERRORS)
 async def search(
     request: Request,
     caller: CallerDep,
@@ -157,7 +163,7 @@ async def search(
     )
 
 
-@route(router, "/api/v1/pro/result/{uuid}/similar/")
+@route(router, "/api/v1/pro/result/{uuid}/similar/", responses=SCAN_ERRORS)
 async def similar(
     request: Request,
     uuid: str,
@@ -199,7 +205,8 @@ async def _search_response(find: Callable[[], SearchResult], settings: Settings)
 
 
 def parse_search_after(value: str | None) -> tuple[int, str] | None:
-    """``"1611489992146,0196d976-..."`` -> ``(1611489992146, "0196d976-...")``; 400 otherwise."""
+    """``"1611489992146,0196d976-..."`` -> ``(1611489992146, "0196d976-...")``; 400 otherwise,
+    a time no scan can have (``99999999999999999999,x``) included."""
     if not value:
         return None
     epoch, sep, uuid = value.partition(",")
@@ -213,19 +220,22 @@ def parse_search_after(value: str | None) -> tuple[int, str] | None:
             "Invalid search_after",
             "search_after must be the last hit's sort values joined by a comma: epoch_ms,uuid.",
         )
-    return millis, uuid.strip()
+    try:
+        return checked_cursor(millis, uuid.strip())
+    except InputError as e:
+        raise APIError(400, "Invalid search_after", e.message) from e
 
 
 # --------------------------------------------------------------------------- quotas, discovery
 
 
-@route(router, "/api/v1/quotas")
+@route(router, "/api/v1/quotas", responses=CALLER_ERRORS)
 async def quotas(request: Request, caller: CallerDep) -> Response:
     """The caller's limits per action and window, with what is used."""
     return UrlscanJSONResponse({"scope": caller.subject.scope, "limits": _limits(request, caller)})
 
 
-@route(router, "/user/quotas/")
+@route(router, "/user/quotas/", responses=CALLER_ERRORS)
 async def legacy_quotas(request: Request, caller: CallerDep) -> Response:
     """The older quota document (Splunk SOAR's connectivity test, OpenCTI, PowerShell)."""
     return UrlscanJSONResponse(

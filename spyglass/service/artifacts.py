@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from spyglass.models import ScanRecord
 from spyglass.service.auth import Caller, CallerDep
 from spyglass.service.dependencies import StoreDep
-from spyglass.service.errors import APIError
+from spyglass.service.errors import APIError, error_responses
 from spyglass.service.routing import route
 from spyglass.service.scans import finished_scan
 from spyglass.store import Store
@@ -29,7 +29,7 @@ from spyglass.store import Store
 TEXT = "text/plain; charset=utf-8"
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
-router = APIRouter(tags=["artifacts"])
+router = APIRouter(tags=["artifacts"], responses=error_responses(400, 401, 404))
 
 
 @route(router, "/screenshots/{uuid}.png", ["GET", "HEAD"])

@@ -9,18 +9,23 @@ with ``json.dumps``' default separators (``": "``), never compactly.
     RequestValidationError   ->   400 ``{"code": "validationerror", "type": "body", ...}``
     HTTPException (404/405)  ->   the same envelope, message = Starlette's detail
     any other exception      ->   500 ``Internal server error``
+
+The OpenAPI document says so: routes declare ``error_responses(400, 401, ...)`` with
+``ErrorBody`` as the model, and FastAPI's own 422 (never sent) is taken out of it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -63,6 +68,40 @@ def error_body(status: int, message: str, description: str | None = None) -> dic
         "description": description,
         "status": status,
         "errors": [{"title": message, "detail": description, "status": status}],
+    }
+
+
+class ErrorItem(BaseModel):
+    title: str
+    detail: str
+    status: int
+
+
+class ErrorBody(BaseModel):
+    """``error_body``'s shape, for the OpenAPI document (validation errors add ``code``,
+    ``type`` and more keys per item)."""
+
+    message: str
+    description: str
+    status: int
+    errors: list[ErrorItem]
+
+
+# When the API answers each status: what the OpenAPI document says.
+ERROR_MEANINGS = {
+    400: "Invalid request: a parameter, the query, search_after, the body or the API key's form",
+    401: "An API key is needed (or anonymous reading is off), or the key is unknown or disabled",
+    404: "No such scan, or one the caller may not see, or not finished yet (with ?wait=)",
+    429: "Rate limit reached; the X-Rate-Limit-* headers say when it resets",
+    500: "The scan is done but its report is missing",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: ``error_responses(400, 401)`` -> ``{400: {"model":
+    ErrorBody, "description": ...}, 401: {...}}``."""
+    return {
+        status: {"model": ErrorBody, "description": ERROR_MEANINGS[status]} for status in statuses
     }
 
 
@@ -159,8 +198,23 @@ async def _server_error(request: Request, exc: Exception) -> UrlscanJSONResponse
     return UrlscanJSONResponse(error_body(500, "Internal server error"), status_code=500)
 
 
+def _openapi_without_422(app: FastAPI, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """FastAPI documents a 422 for every route with parameters; ours answer 400 instead
+    (``_validation_error``), as their ``error_responses`` say."""
+    if app.openapi_schema is None:
+        document = build()  # cached by FastAPI as app.openapi_schema: changed in place
+        for path in document.get("paths", {}).values():
+            for operation in path.values():
+                operation.get("responses", {}).pop("422", None)
+        for unused in ("HTTPValidationError", "ValidationError"):
+            document.get("components", {}).get("schemas", {}).pop(unused, None)
+    assert app.openapi_schema is not None
+    return app.openapi_schema
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(APIError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _server_error)
+    app.openapi = partial(_openapi_without_422, app, app.openapi)  # type: ignore[method-assign]

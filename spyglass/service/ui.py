@@ -219,7 +219,8 @@ async def search_page(
             store.search, query, viewer=caller.viewer, size=size, search_after=cursor
         )
     except (SearchTimeout, InputError, APIError) as e:
-        return render("search.html", 400, query=query, hits=[], total=0, error=e.message,
+        error = f"{e.message}: {e.description}" if isinstance(e, APIError) else e.message
+        return render("search.html", 400, query=query, hits=[], total=0, error=error,
                       next_link=None, caller=caller)  # fmt: skip
     hits = [search_hit(record, settings.public_url) for record in found.records]
     next_link = None

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, union
@@ -34,6 +34,7 @@ from sqlalchemy.sql import Select
 
 from spyglass.errors import InvalidQuery
 from spyglass.models import ScanRecord, ScanStatus
+from spyglass.search import bounds
 from spyglass.search.query import (
     And,
     DateRange,
@@ -57,6 +58,9 @@ DEFAULT_TIMEOUT = 10.0
 # What makes two scans look alike (urlscan's "structure search"): the same DOM structure, or
 # screenshots whose pHashes share a 16-bit quarter (values.phash_bands).
 SIMILAR_FIELDS = ("structure", "phash_band")
+# The epoch ms a sort key (ms << SORT_KEY_BITS, then a tie-breaker, in a BIGINT) can hold:
+# 1691-04-06 to 2248-09-26. Date bounds and cursors outside it are refused.
+DATES = bounds.shifted(bounds.INT64, SORT_KEY_BITS)
 
 
 class SearchTimeout(InvalidQuery):
@@ -126,6 +130,9 @@ def run(
 ) -> SearchResult:
     if not 0 <= size <= MAX_SIZE:
         raise InvalidQuery(f"size must be between 0 and {MAX_SIZE}, got {size}")
+    check_values(node)
+    if search_after is not None:
+        search_after = checked_cursor(*search_after)
     with _time_limit(session, timeout):
         planner = _Planner(session, viewer)
         total = planner.count(node, exclude)
@@ -142,6 +149,40 @@ def run(
         records=[scan_record(rows[k]) for k in keys[:size] if k in rows],
         has_more=len(keys) > size,
     )
+
+
+def check_values(node: Node) -> None:
+    """``InvalidQuery`` unless every value in ``node`` fits the column it is compared with
+    (``bounds``): ``stats.requests:>1e30`` or ``date:>1500`` never reach the database."""
+    if isinstance(node, And | Or):
+        for child in node.children:
+            check_values(child)
+    elif isinstance(node, Not):
+        check_values(node.child)
+    elif isinstance(node, NumberRange):
+        for value in (node.low, node.high):
+            if value is not None:
+                bounds.integer(node.field, value)
+    elif isinstance(node, DateRange):
+        for value in (node.low, node.high):
+            if value is not None:
+                bounds.integer("date", value, DATES, show=_iso)
+    elif isinstance(node, Keyword):
+        bounds.text(node.field, node.value)
+    elif isinstance(node, Text):
+        bounds.text(node.column or "text", node.words)
+
+
+def checked_cursor(millis: int, uuid: str) -> tuple[int, str]:
+    """A ``search_after`` cursor whose time a sort key can hold, else ``InvalidQuery``."""
+    millis = bounds.integer("search_after", millis, DATES, show=_iso)
+    return millis, bounds.text("search_after", uuid)
+
+
+def _iso(millis: int) -> str:
+    """``0`` -> ``"1970-01-01T00:00:00.000Z"``"""
+    moment = datetime.fromtimestamp(millis / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def new_sort_key(session: Session, submitted_ms: int, uuid_int: int) -> int:

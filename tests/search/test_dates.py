@@ -49,3 +49,12 @@ def test_interval(value: str, expected: tuple[int, int]) -> None:
 def test_not_dates(value: str) -> None:
     with pytest.raises(InvalidQuery):
         interval(value, NOW)
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31", "9999-12-31T23:59", "0001-01-01T00:00+23:59", "9999-12-31T23:59-23:59",
+              "now+99999999999999999999d", "now-99999999999999999999y"],
+)  # fmt: skip
+def test_dates_past_the_calendar_are_invalid_not_overflow(value: str) -> None:
+    with pytest.raises(InvalidQuery, match="out of range"):
+        interval(value, NOW)

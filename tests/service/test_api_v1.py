@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import insert
 
 from spyglass.service.api_v1 import CHROME_USER_AGENT, parse_search_after
@@ -273,6 +274,59 @@ def test_bad_search_requests_are_400(client: TestClient, params: dict, message: 
     assert response.status_code == 400
     assert response.json()["message"].startswith(message)
     assert response.json()["status"] == 400
+
+
+# Values past what the database columns or sort keys hold: 500 (OverflowError) before.
+OVERFLOWING_QUERIES = [
+    "stats.requests:>99999999999999999999999",
+    "verdicts.score:>99999999999999999999999",
+    "stats.requests:<-99999999999999999999999",
+    "date:>99999999999999999999",
+    "date:>1500-01-01",
+    "date:9999-12-31",
+]
+OVERFLOWING_CURSORS = [
+    "99999999999999999999999999,x",
+    "-99999999999999999999999999,0196d976-0000-7000-8000-000000000000",
+    "9999999999999,0196d976-0000-7000-8000-000000000000",
+]
+
+
+def assert_error_json(response: Response, message: str) -> None:
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["status"] == 400 and body["message"].startswith(message)
+    assert body["errors"][0]["status"] == 400 and body["errors"][0]["detail"]
+
+
+@pytest.mark.parametrize("path", SEARCH_PATHS)
+@pytest.mark.parametrize("query", OVERFLOWING_QUERIES)
+def test_overflowing_queries_are_400(
+    client: TestClient, scans: Scans, path: str, query: str
+) -> None:
+    scans.finish()
+    assert_error_json(client.get(path, params={"q": query}), "Invalid search query")
+
+
+@pytest.mark.parametrize("cursor", OVERFLOWING_CURSORS)
+def test_overflowing_cursors_are_400(client: TestClient, scans: Scans, cursor: str) -> None:
+    scans.finish()
+    response = client.get("/api/v1/search/", params={"search_after": cursor})
+    assert_error_json(response, "Invalid search_after")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": query} for query in OVERFLOWING_QUERIES]
+    + [{"search_after": cursor} for cursor in OVERFLOWING_CURSORS],
+)
+def test_overflowing_similar_searches_are_400(
+    client: TestClient, scans: Scans, params: dict[str, str]
+) -> None:
+    first = scans.finish()
+    scans.finish()
+    response = client.get(f"/api/v1/pro/result/{first.uuid}/similar/", params=params)
+    assert_error_json(response, "Invalid search")
 
 
 def test_a_search_past_the_time_limit_is_400(

@@ -91,6 +91,24 @@ def test_search_page_results_paging_and_errors(client: TestClient, scans: Scans)
     assert "No scans match." in empty.text
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "stats.requests:>99999999999999999999999"},
+        {"q": "stats.requests:<-99999999999999999999999"},
+        {"q": "date:>1500-01-01"},
+        {"q": "*", "search_after": "99999999999999999999999999,x"},
+        {"q": "*", "search_after": "9999999999999,0196d976-0000-7000-8000-000000000000"},
+    ],
+)
+def test_search_page_refuses_overflowing_values(
+    client: TestClient, scans: Scans, params: dict[str, str]
+) -> None:
+    scans.finish()
+    page = client.get("/search/", params=params)
+    assert page.status_code == 400 and "out of range" in page.text
+
+
 def test_search_page_pages_through_results(
     client: TestClient, scans: Scans, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -264,3 +264,63 @@ def test_a_common_word_pages_from_the_newest(store: Store, news_scan: str) -> No
         assert found.total == MAX_TOTAL and found.has_more
         # The rows above have no scans to show; the real scan is the newest match.
         assert [r.uuid for r in found.records] == [news_scan]
+
+
+INT64_MAX = 2**63 - 1
+# Numbers, dates and cursors beyond what a 64-bit column (SQLite INTEGER, PostgreSQL BIGINT)
+# or a sort key (epoch ms << SORT_KEY_BITS) holds: refused before any SQL runs.
+OUT_OF_RANGE = [
+    "stats.requests:>99999999999999999999999",
+    "verdicts.score:>99999999999999999999999",
+    "stats.requests:<-99999999999999999999999",
+    "page.status:99999999999999999999999",
+    f"stats.requests:>{INT64_MAX}",  # the next integer up is past the column
+    f"stats.requests:[* TO -{INT64_MAX + 2}]",
+    "date:>99999999999999999999",
+    "date:<=8796093022208",  # epoch ms whose sort key is past 2**63
+    "date:>1500-01-01",
+    "date:[2300-01-01 TO *]",
+    "date:9999-12-31",
+    'date:"0001-01-01T00:00+23:59"',
+    'domain:"a\x00b"',  # PostgreSQL text cannot hold NUL
+]
+
+
+@pytest.mark.parametrize("query", OUT_OF_RANGE)
+def test_out_of_range_values_are_invalid_queries(store: Store, news_scan: str, query: str) -> None:
+    with pytest.raises(InvalidQuery) as raised:
+        store.search(query, viewer=None)
+    assert raised.value.reason == "invalid_query"
+    with pytest.raises(InvalidQuery):
+        store.similar(news_scan, query, viewer=None)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        (99999999999999999999999999, "0196d976-0000-7000-8000-000000000000"),
+        (-99999999999999999999999999, "0196d976-0000-7000-8000-000000000000"),
+        (9999999999999, "0196d976-0000-7000-8000-000000000000"),  # fits BIGINT, not a sort key
+        (1611489992146, "a\x00b"),
+    ],
+)
+def test_out_of_range_cursors_are_invalid_queries(
+    store: Store, news_scan: str, cursor: tuple[int, str]
+) -> None:
+    with pytest.raises(InvalidQuery, match="search_after"):
+        store.search("*", viewer=None, search_after=cursor)
+    with pytest.raises(InvalidQuery, match="search_after"):
+        store.similar(news_scan, viewer=None, search_after=cursor)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"stats.requests:[-{INT64_MAX + 1} TO {INT64_MAX}]",
+        f"stats.requests:<{INT64_MAX}",
+        "date:<=8796093022207",
+        "date:>1700-01-01",
+    ],
+)
+def test_the_extremes_that_fit_still_search(store: Store, news_scan: str, query: str) -> None:
+    assert [r.uuid for r in store.search(query, viewer=None).records] == [news_scan]
