@@ -6,14 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import DateTime, bindparam, inspect, text
 
 from spyglass.store import Store
-from spyglass.store.db import Base, alembic_config, in_models, make_engine, sqlite_url, writer
-from tests.store.conftest import news_request
+from spyglass.store.db import Base, in_models
+from tests.store.conftest import news_request, old_schema
 
 
 def test_migrations_match_the_models(store: Store) -> None:
@@ -73,11 +72,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
 
 def test_upgrading_keeps_the_keys(tmp_path: Path, database_url: str | None) -> None:
     """A store made before sessions (0002) keeps its keys, none of them revoked or used."""
-    engine = make_engine(database_url or sqlite_url(tmp_path))
-    config = alembic_config()
-    with writer(engine).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
+    with old_schema(tmp_path, database_url, "0002") as connection:
         insert = text(
             "INSERT INTO api_keys (id, name, secret_sha256, created_at, disabled)"
             " VALUES ('0a1b2c3d', 'old', :sha, :now, :no)"
@@ -85,7 +80,6 @@ def test_upgrading_keeps_the_keys(tmp_path: Path, database_url: str | None) -> N
         connection.execute(
             insert, {"sha": "0" * 64, "now": datetime(2026, 1, 2, tzinfo=UTC), "no": False}
         )
-    engine.dispose()
     store = Store.open(tmp_path, database_url)
     try:
         [key] = store.api_keys()
