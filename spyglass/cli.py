@@ -15,7 +15,8 @@ import os
 import signal
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -207,14 +208,39 @@ def keys() -> None:
 @click.argument("name", default="default")
 def keys_create(name: str) -> None:
     """Create an API key; the key alone is printed on the last line."""
-    settings = _settings_or_exit()
-    store = _open_store(settings)
-    try:
+    with _env_store() as store:
         key_id, secret = store.create_api_key(name)
-    finally:
-        store.close()
     click.echo(f"Created API key {key_id} ({name}). Send it in the API-Key header:")
     click.echo(secret)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List the API keys: id, name, created, last used, revoked (never a secret)."""
+    with _env_store() as store:
+        listed = store.api_keys()
+    table = Table("id", "name", "created", "last used", "revoked")
+    for key in listed:
+        table.add_row(
+            key.id, key.name, _when(key.created_at), _when(key.last_used_at), _when(key.revoked_at)
+        )
+    Console(width=None if sys.stdout.isatty() else 240).print(table)
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke the key KEY_ID (from `keys list`): the API and the pages refuse it at once and
+    its sign-in sessions end. Its scans stay, owned by it."""
+    with _env_store() as store:
+        before = {key.id: key for key in store.api_keys()}.get(key_id)
+        key = store.revoke_api_key(key_id) if before is not None else None
+    if before is None or key is None:
+        raise click.BadParameter(f"no API key {key_id} (see `spyglass keys list`)")
+    if before.revoked_at is not None:
+        click.echo(f"API key {key.id} ({key.name}) was already revoked on {_when(key.revoked_at)}.")
+    else:
+        click.echo(f"Revoked API key {key.id} ({key.name}).")
 
 
 @main.command()
@@ -307,6 +333,22 @@ def data_update(file: Path) -> None:
     for asset, count in dataset.counts().items():
         click.echo(f"  {asset:<5} {count:>5}")
     click.echo(f"  total {sum(dataset.counts().values()):>5}")
+
+
+def _when(moment: datetime | None) -> str:
+    """``datetime(2026, 11, 25, 17, 0, 30, tzinfo=UTC)`` -> ``"2026-11-25 17:00 UTC"``;
+    None -> ``""``."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else ""
+
+
+@contextlib.contextmanager
+def _env_store() -> Iterator[Store]:
+    """The store the environment's settings name, closed afterwards."""
+    store = _open_store(_settings_or_exit())
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _open_store(settings: Settings) -> Store:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spyglass.errors import InvalidOption
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+MAX_SESSION_HOURS = 24 * 366
 
 
 class Settings(BaseModel):
@@ -90,6 +91,8 @@ class Settings(BaseModel):
     anonymous_read: bool = True
     # Any search statement running longer is stopped (a 400 that says so), whatever it asks.
     search_timeout: float = 10.0
+    # A sign-in to the pages lasts this long from signing in (fixed; using it does not extend it).
+    session_hours: float = 12.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -136,6 +139,7 @@ class Settings(BaseModel):
             ("SPYGLASS_DEDUPE_WINDOW", "dedupe_window"),
             ("SPYGLASS_LEASE_SECONDS", "lease_seconds"),
             ("SPYGLASS_SEARCH_TIMEOUT", "search_timeout"),
+            ("SPYGLASS_SESSION_HOURS", "session_hours"),
         ):
             if env.get(name):
                 values[field] = _parse_number(env[name], name, float)
@@ -150,6 +154,11 @@ class Settings(BaseModel):
         ):
             if env.get(name):
                 values[field] = _parse_number(env[name], name, int)
+        if not 0 < float(values.get("session_hours", 1)) <= MAX_SESSION_HOURS:  # type: ignore[arg-type]
+            raise InvalidOption(
+                f"SPYGLASS_SESSION_HOURS: expected 0 < hours <= {MAX_SESSION_HOURS}, "
+                f"got {env['SPYGLASS_SESSION_HOURS']!r}"
+            )
         return cls(**values)
 
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from spyglass import cli
+from spyglass.store import Store
 from tests.conftest import TEST_NETWORKS
 from tests.testweb import TestWeb
 
@@ -87,3 +88,40 @@ def test_a_broken_yara_rule_stops_the_scan_before_it_starts(
     result = CliRunner().invoke(cli.main, ["scan", web.url("news.test")])
     assert result.exit_code == 2
     assert "mine.yar" in result.output
+
+
+def test_keys_list_and_revoke(
+    tmp_path: Path, database_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPYGLASS_DATA", str(tmp_path))
+    if database_url:
+        monkeypatch.setenv("SPYGLASS_DATABASE_URL", database_url)
+    made = {}
+    for name in ("laptop", "ci"):
+        created = CliRunner().invoke(cli.main, ["keys", "create", name])
+        assert created.exit_code == 0, created.output
+        key_id = created.output.split()[3]
+        made[key_id] = created.output.splitlines()[-1]
+    listed = CliRunner().invoke(cli.main, ["keys", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert all(key_id in listed.output for key_id in made)
+    assert "laptop" in listed.output and "revoked" in listed.output
+    assert not any(secret in listed.output for secret in made.values())
+    leaked = next(iter(made))
+    revoked = CliRunner().invoke(cli.main, ["keys", "revoke", leaked])
+    assert revoked.exit_code == 0, revoked.output
+    assert f"Revoked API key {leaked} (laptop)" in revoked.output
+    again = CliRunner().invoke(cli.main, ["keys", "revoke", leaked])
+    assert again.exit_code == 0 and "already revoked" in again.output
+    unknown = CliRunner().invoke(cli.main, ["keys", "revoke", "nosuch"])
+    assert unknown.exit_code == 2 and "no API key nosuch" in unknown.output
+    listed_again = CliRunner().invoke(cli.main, ["keys", "list"]).output.splitlines()
+    rows = {key_id: line for line in listed_again for key_id in made if key_id in line}
+    kept = next(k for k in made if k != leaked)
+    assert rows[leaked].count(" UTC") == 2 and rows[kept].count(" UTC") == 1  # revoked: when
+    store = Store.open(tmp_path, database_url)
+    try:
+        assert store.api_key(made[leaked]) is None
+        assert store.api_key(made[kept]) is not None
+    finally:
+        store.close()

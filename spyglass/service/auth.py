@@ -1,7 +1,8 @@
 """Who is calling, what they may see, and how much they may do.
 
 * ``API-Key`` header (any case; never ``x-api-key``): UUID-shaped, else 400
-  ``Invalid API key format``; unknown -> 401 ``API key supplied but not found in database!``.
+  ``Invalid API key format``; unknown or revoked -> 401 ``API key supplied but not found in
+  database!``.
 * Submitting needs a key; reading public scans does not when ``settings.anonymous_read``.
 * Visibility: ``public`` scans are anyone's, ``unlisted`` ones anyone's who has the UUID,
   ``private`` ones their owner's only. A scan the caller may not see does not exist for them (404).

@@ -9,6 +9,7 @@ private scans are never listed.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,20 +25,21 @@ from spyglass.errors import InputError
 from spyglass.models import ScanStatus
 from spyglass.search.pivots import pivot_query, search_link
 from spyglass.service.api_v1 import parse_search_after
-from spyglass.service.auth import (
-    API_KEY_HEADER,
-    Caller,
-    can_view,
-    enforce_rate_limit,
-    is_uuid_shaped,
-    reader,
-)
+from spyglass.service.auth import Caller, can_view, enforce_rate_limit, is_uuid_shaped
 from spyglass.service.dependencies import IPDataDep, SettingsDep, StoreDep
 from spyglass.service.documents import search_hit
 from spyglass.service.errors import APIError
 from spyglass.service.routing import route
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.service.views import pivot_href, report_view
+from spyglass.service.websession import (
+    Visitor,
+    form_problem,
+    set_form_cookie,
+    sign_in,
+    sign_out,
+    visitor,
+)
 from spyglass.settings import Settings
 from spyglass.store import ApiKeyRecord, SearchTimeout, Store
 
@@ -47,9 +49,6 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 RECENT = 20
 MAX_FORM_BYTES = 64 * 1024
-SESSION_COOKIE = "spyglass_key"
-SESSION_SECONDS = 30 * 86400
-CROSS_SITE = "Forms are accepted from Spyglass's own pages only."
 # Our pages load only our own files; scanned content is text in them, never code or frames.
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -77,25 +76,15 @@ _templates.globals.update(
 router = APIRouter(include_in_schema=False)
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+def render(name: str, status: int = 200, *, caller: Visitor, **context: Any) -> HTMLResponse:
+    """A page for ``caller`` (its forms carry ``caller.csrf``; see ``websession.py``)."""
+    html = _templates.get_template(name).render(caller=caller, **context)
+    response = HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
+    set_form_cookie(response, caller)
+    return response
 
 
-async def page_caller(request: Request, settings: SettingsDep, store: StoreDep) -> Caller:
-    """Who is looking: the API-Key header, else the signed-in key's cookie (a cookie of an
-    unknown or disabled key counts for nothing); anonymous as ``auth.reader`` allows."""
-    address = request.client.host if request.client else "unknown"
-    secret = request.cookies.get(SESSION_COOKIE, "")
-    if request.headers.get(API_KEY_HEADER) or not is_uuid_shaped(secret):
-        return await reader(request, settings, store)
-    key = await run_in_threadpool(store.api_key, secret)
-    if key is None:  # a stale cookie: as anonymous, where anonymous reading may be off
-        return await reader(request, settings, store)
-    return Caller(key, address)
-
-
-PageCaller = Annotated[Caller, Depends(page_caller)]
+PageCaller = Annotated[Visitor, Depends(visitor)]
 
 
 @router.get("/")
@@ -104,7 +93,7 @@ async def home(caller: PageCaller, store: StoreDep, settings: SettingsDep) -> Re
 
 
 async def _home(
-    caller: Caller, store: Store, settings: Settings, error: str | None = None, status: int = 200
+    caller: Visitor, store: Store, settings: Settings, error: str | None = None, status: int = 200
 ) -> Response:
     found = await run_in_threadpool(store.search, "", viewer=caller.viewer, size=RECENT)
     hits = [search_hit(record, settings.public_url) for record in found.records]
@@ -121,13 +110,15 @@ async def submit(
 ) -> Response:
     """The home page's form: the API's submission, by the signed-in key or the one typed in;
     then the scan's page (progress, then report)."""
-    if _cross_site(request):
-        return await _home(caller, store, settings, CROSS_SITE, 403)
     form = await _form(request)
+    refused = form_problem(request, caller, form)
+    if refused:
+        return await _home(caller, store, settings, refused, 403)
+    submitter: Caller = caller
     try:
         if form.get("apikey"):
-            caller = Caller(await _key(store, form["apikey"]), caller.address)
-        if caller.key is None:
+            submitter = Caller(await _key(store, form["apikey"]), caller.address)
+        if submitter.key is None:
             raise APIError(401, "API key required", "Sign in or give an API key to submit.")
         tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
         fields = {k: form[k] for k in ("customagent", "referer", "country") if form.get(k)}
@@ -135,11 +126,11 @@ async def submit(
             url=form.get("url", ""), visibility=form.get("visibility") or None,
             tags=tags or None, decoy=not form.get("nodecoy"), **fields,
         )  # fmt: skip
-        enforce_rate_limit(request, caller, submission.effective_visibility())
-        country = await run_in_threadpool(client_country, caller.address, ip_data)
+        enforce_rate_limit(request, submitter, submission.effective_visibility())
+        country = await run_in_threadpool(client_country, submitter.address, ip_data)
         scan_request = await checked_request(submission, settings, country)
         record, _ = await run_in_threadpool(
-            partial(store.submit, scan_request, owner=caller.key.id, source=caller.key.id,
+            partial(store.submit, scan_request, owner=submitter.key.id, source=submitter.key.id,
                     dedupe_window=settings.dedupe_window)
         )  # fmt: skip
     except APIError as e:
@@ -156,30 +147,40 @@ async def login_page(caller: PageCaller) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, store: StoreDep, caller: PageCaller) -> Response:
-    """Sign in with an API key: the browser keeps it in an HttpOnly, SameSite=Strict cookie,
-    and pages then show that key's unlisted and private scans too."""
-    if _cross_site(request):
-        return render("login.html", 403, caller=caller, error=CROSS_SITE)
-    secret = (await _form(request)).get("apikey", "").strip()
+async def login(
+    request: Request, store: StoreDep, settings: SettingsDep, caller: PageCaller
+) -> Response:
+    """Sign in with an API key: a new server-side session whose id alone the browser keeps
+    (``websession.py``); pages then show that key's unlisted and private scans too."""
+    form = await _form(request)
+    refused = form_problem(request, caller, form)
+    if refused:
+        return render("login.html", 403, caller=caller, error=refused)
     try:
-        await _key(store, secret)
+        key = await _key(store, form.get("apikey", "").strip())
     except APIError as e:
         return render("login.html", e.status, caller=caller, error=e.message)
+    if caller.session_id:  # signing in again replaces the session, never keeps its id
+        await run_in_threadpool(store.end_session, caller.session_id)
+    ttl = timedelta(hours=settings.session_hours)
+    session_id = await run_in_threadpool(store.start_session, key.id, ttl)
     response = RedirectResponse("/", status_code=303, headers=PAGE_HEADERS)
-    response.set_cookie(
-        SESSION_COOKIE, secret, httponly=True, samesite="strict",
-        secure=request.url.scheme == "https", max_age=SESSION_SECONDS,
-    )  # fmt: skip
+    sign_in(response, session_id, settings)
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request, caller: PageCaller) -> Response:
-    if _cross_site(request):
-        return render("login.html", 403, caller=caller, error=CROSS_SITE)
+async def logout(
+    request: Request, store: StoreDep, settings: SettingsDep, caller: PageCaller
+) -> Response:
+    """Sign out: the session is deleted on the server, then the cookie in the browser."""
+    refused = form_problem(request, caller, await _form(request))
+    if refused:
+        return render("login.html", 403, caller=caller, error=refused)
+    if caller.session_id:
+        await run_in_threadpool(store.end_session, caller.session_id)
     response = RedirectResponse("/", status_code=303, headers=PAGE_HEADERS)
-    response.delete_cookie(SESSION_COOKIE)
+    sign_out(response, settings)
     return response
 
 
@@ -194,16 +195,6 @@ async def _form(request: Request) -> dict[str, str]:
     """An urlencoded form body (no multipart: these forms have no files)."""
     body = (await request.body())[:MAX_FORM_BYTES].decode("utf-8", "replace")
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-
-
-def _cross_site(request: Request) -> bool:
-    """A form posted from another site (the cookie is SameSite=Strict as well). Fetch metadata
-    first: under our ``Referrer-Policy: no-referrer`` browsers send ``Origin: null``."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None:
-        return site not in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
 
 
 @route(router, "/search/")

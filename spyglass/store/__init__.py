@@ -1,4 +1,5 @@
-"""Storage: scans, reports, search index, jobs and API keys in a database; bodies in blobs.
+"""Storage: scans, reports, search index, jobs, API keys and sign-in sessions in a database;
+bodies in blobs.
 
 ``Store`` is the one entry point the API, the worker and the CLI use. It is safe to share
 across threads: every call opens its own short session. Writes on SQLite take the write lock at
@@ -13,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest
-from spyglass.store import keys, queue
+from spyglass.store import keys, queue, sessions
 from spyglass.store import search as search_module
 from spyglass.store.blobs import BlobStore, LocalBlobs
 from spyglass.store.db import ReportRow, Scan, make_engine, migrate, sqlite_url, utcnow, writer
@@ -260,5 +261,40 @@ class Store:
             return keys.create_api_key(session, name, now=self.clock())
 
     def api_key(self, secret: str) -> ApiKeyRecord | None:
+        """The enabled key of ``secret`` (None: unknown or revoked); a use of it is recorded."""
         with self._read() as session:
-            return keys.api_key(session, secret)
+            key = keys.api_key(session, secret)
+        now = self.clock()
+        if key is not None and keys.needs_touch(key, now):
+            with self._write() as session:
+                keys.touch(session, key.id, now=now)
+        return key
+
+    def api_keys(self) -> list[ApiKeyRecord]:
+        with self._read() as session:
+            return keys.api_keys(session)
+
+    def revoke_api_key(self, key_id: str) -> ApiKeyRecord | None:
+        """Refuse ``key_id`` from now on and end its sessions; None when there is no such key."""
+        with self._write() as session:
+            return keys.revoke_api_key(session, key_id, now=self.clock())
+
+    # ----------------------------------------------------------------------- web sessions
+
+    def start_session(self, key_id: str, ttl: timedelta) -> str:
+        """Sign ``key_id`` in for ``ttl``: the new session's id (see ``store/sessions.py``)."""
+        with self._write() as session:
+            return sessions.start_session(session, key_id, ttl, now=self.clock())
+
+    def session_key(self, session_id: str) -> ApiKeyRecord | None:
+        with self._read() as session:
+            return sessions.session_key(session, session_id, now=self.clock())
+
+    def end_session(self, session_id: str) -> None:
+        with self._write() as session:
+            sessions.end_session(session, session_id)
+
+    def signing_secret(self) -> bytes:
+        """The random secret the pages sign their CSRF tokens with, shared by every host."""
+        with self._write() as session:
+            return sessions.server_secret(session, "signing")

@@ -197,7 +197,8 @@ class Job(Base):
 
 
 class ApiKey(Base):
-    """An API key: only the secret's sha256 is kept."""
+    """An API key: only the secret's sha256 is kept. Revoking sets ``disabled`` (what every
+    lookup filters on) and ``revoked_at``; the row stays, so its id keeps naming its scans."""
 
     __tablename__ = "api_keys"
 
@@ -206,6 +207,31 @@ class ApiKey(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id, the database only its sha256 (a
+    leaked database signs nobody in). Fixed expiry: ``expires_at`` never moves."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(
+        String(16), ForeignKey("api_keys.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ServerSecret(Base):
+    """Random secrets every API host shares (the pages' CSRF tokens are signed with one)."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
 
 
 # --------------------------------------------------------------------------- engines

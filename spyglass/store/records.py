@@ -7,16 +7,28 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from spyglass.models import ScanRecord, ScanStatus
-from spyglass.store.db import Scan
+from spyglass.store.db import ApiKey, Scan
 
 
 class ApiKeyRecord(BaseModel):
-    """An enabled API key, without its secret."""
+    """An API key, without its secret."""
 
     model_config = ConfigDict(frozen=True)
     id: str
     name: str
     created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+def api_key_record(row: ApiKey) -> ApiKeyRecord:
+    return ApiKeyRecord(
+        id=row.id,
+        name=row.name,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 def scan_record(row: Scan) -> ScanRecord:

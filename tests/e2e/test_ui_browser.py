@@ -197,15 +197,17 @@ def assert_page_headers(response: Response | None, status: int = 200) -> None:
     assert headers.get("x-frame-options") == "DENY"
 
 
-async def submit_form(page: Page, base: str, url: str, key: str, tags: str = "") -> None:
-    """Fill the home page's form and send it (the browser's own form submission)."""
+async def submit_form(page: Page, base: str, url: str, key: str | None, tags: str = "") -> None:
+    """Fill the home page's form and send it (the browser's own form submission); ``key``
+    None: signed in, the form has no key field."""
     response = await page.goto(base + "/")
     assert_page_headers(response)
     form = page.locator("form#submit")
     await form.locator("input[name=url]").fill(url)
     await form.locator("select[name=visibility]").select_option("public")
     await form.locator("input[name=tags]").fill(tags)
-    await form.locator("input[name=apikey]").fill(key)
+    if key is not None:
+        await form.locator("input[name=apikey]").fill(key)
     async with page.expect_navigation():
         await form.locator("button[type=submit]").click()
 
@@ -382,8 +384,8 @@ async def test_submit_progress_report_pivot_and_paging(
         await expect(page.locator("p.error")).to_contain_text("nosuchfield")
         await expect(page.locator("form.search input[name=q]")).to_have_value("nosuchfield:x")
 
-        # Signed in (the key in an HttpOnly cookie), the home page asks for no key; signed out,
-        # it does again.
+        # Signed in (a session id in an HttpOnly cookie, never the key), the home page asks for
+        # no key and submits with the session; signed out, the session is over on the server.
         response = await page.goto(f"{base}/login")
         assert_page_headers(response)
         await page.locator("form.search input[name=apikey]").fill(key)
@@ -393,13 +395,19 @@ async def test_submit_progress_report_pivot_and_paging(
         await expect(page.locator("header form.inline .who")).to_have_text("tests")
         await expect(page.locator("form#submit input[name=apikey]")).to_have_count(0)
         cookies = {c["name"]: c for c in await context.cookies()}
-        assert (
-            cookies["spyglass_key"]["httpOnly"] and cookies["spyglass_key"]["sameSite"] == "Strict"
-        )
+        session = cookies["spyglass_session"]
+        assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/"
+        assert key not in {c["value"] for c in cookies.values()}
+        await submit_form(page, base, web.url("plain.test", "/?signed-in"), None)
+        await scan_uuid(page, base)  # accepted: the session's CSRF token was in the form
         async with page.expect_navigation():
             await page.locator("header form.inline button[type=submit]").click()
         await expect(page.locator("form#submit input[name=apikey]")).to_have_count(1)
-        assert "spyglass_key" not in {c["name"] for c in await context.cookies()}
+        assert "spyglass_session" not in {c["name"] for c in await context.cookies()}
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            client.cookies.set("spyglass_session", session["value"])
+            replayed = await client.get("/")
+        assert 'href="/login"' in replayed.text and "tests" not in replayed.text
         assert watch.evidence() == []
         assert watch.foreign == []
     finally:

@@ -9,6 +9,7 @@ pinned hosts below exist, on a public address nothing ever connects to.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -107,7 +108,9 @@ def make_client(
         app.state.rate_limiter = RateLimiter(
             {"minute": varied.rate_limit_minute, "day": varied.rate_limit_day}, clock=clock
         )
-        client = TestClient(app)
+        # Our cookies are Secure when the public URL is https: the client must be https too.
+        scheme = "https" if varied.public_url.startswith("https:") else "http"
+        client = TestClient(app, base_url=f"{scheme}://testserver")
         client.__enter__()
         clients.append(client)
         return client
@@ -120,6 +123,29 @@ def make_client(
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+CSRF_FIELD = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
+
+
+def form_token(client: TestClient, path: str = "/") -> str:
+    """The CSRF token the forms of page ``path`` carry (the same in every form of a page)."""
+    tokens = set(CSRF_FIELD.findall(client.get(path).text))
+    assert len(tokens) == 1, tokens
+    return tokens.pop()
+
+
+def sign_in(client: TestClient, key: Key) -> str:
+    """Sign in through /login as a browser would; the session cookie's value."""
+    form = {"apikey": key.secret, "csrf": form_token(client, "/login")}
+    response = client.post("/login", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client.cookies["spyglass_session"]
+
+
+def sign_out(client: TestClient) -> None:
+    response = client.post("/logout", data={"csrf": form_token(client)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
 
 
 def make_key(store: Store, name: str) -> Key:

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from spyglass.models import ScanRequest
 from spyglass.service.ui import PAGE_HEADERS
+from spyglass.service.websession import SESSION_COOKIE
 from spyglass.store import Store
-from tests.service.conftest import Key, Scans
+from tests.service.conftest import Key, Scans, form_token, sign_in, sign_out
 from tests.store.conftest import news_capture, news_report
 
 PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -181,26 +182,23 @@ def test_hostile_content_is_text_on_every_page(client: TestClient, store: Store)
     assert "form posts to &lt;script&gt;" in report_page
 
 
-def test_signing_in_keeps_the_key_in_a_strict_cookie(
-    client: TestClient, scans: Scans, alice: Key
-) -> None:
+def test_signing_in_shows_the_keys_scans(client: TestClient, scans: Scans, alice: Key) -> None:
     private = scans.finish(alice, "private")
     assert private.uuid not in client.get("/").text
-    bad = client.post("/login", data={"apikey": "00000000-0000-4000-8000-000000000000"})
+    unknown = {"apikey": "00000000-0000-4000-8000-000000000000", "csrf": form_token(client)}
+    bad = client.post("/login", data=unknown)
     assert bad.status_code == 401 and "Unknown API key" in bad.text
-    signed = client.post("/login", data={"apikey": alice.secret}, follow_redirects=False)
-    assert signed.status_code == 303 and signed.headers["location"] == "/"
-    cookie = signed.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie
+    sign_in(client, alice)
     home = client.get("/").text
     assert private.uuid in home and "alice" in home and 'name="apikey"' not in home
     assert client.get(f"/result/{private.uuid}/").status_code == 200
-    client.post("/logout")
+    sign_out(client)
     assert private.uuid not in client.get("/").text
 
 
 def test_submitting_from_the_home_page(client: TestClient, store: Store, alice: Key) -> None:
     form = {"url": "http://news.test/x", "visibility": "unlisted", "tags": "a, b", "apikey": ""}
+    form["csrf"] = form_token(client)
     anonymous = client.post("/submit", data=form)
     assert anonymous.status_code == 401 and "Sign in or give an API key" in anonymous.text
     sent = client.post("/submit", data={**form, "apikey": alice.secret}, follow_redirects=False)
@@ -238,14 +236,13 @@ def test_a_stale_cookie_is_anonymous_where_anonymous_reading_is_off(
     make_client: Callable[..., TestClient], scans: Scans
 ) -> None:
     client = make_client(anonymous_read=False)
-    client.cookies.set("spyglass_key", "00000000-0000-4000-8000-000000000000")
+    client.cookies.set(SESSION_COOKIE, "00000000-0000-4000-8000-000000000000")
     assert client.get("/").status_code == 401
 
 
 def test_a_browser_form_with_a_null_origin_is_same_site(client: TestClient, alice: Key) -> None:
     """Under Referrer-Policy: no-referrer, Chromium sends "Origin: null" on our own forms."""
     headers = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
-    signed = client.post(
-        "/login", data={"apikey": alice.secret}, headers=headers, follow_redirects=False
-    )
+    form = {"apikey": alice.secret, "csrf": form_token(client, "/login")}
+    signed = client.post("/login", data=form, headers=headers, follow_redirects=False)
     assert signed.status_code == 303

@@ -8,12 +8,19 @@ skips: an unreachable PostgreSQL is a failure, in CI and everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+from alembic import command
+from sqlalchemy import Connection
 
 from spyglass.analyze.report import build_report
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, TaskInfo
 from spyglass.store import Store
+from spyglass.store.db import alembic_config, make_engine, sqlite_url, writer
 from tests.analyze.captures import redirect_chain_news
 from tests.conftest import sha256, tiny_png
 
@@ -91,3 +98,18 @@ def finish_scan(
     finished = store.get_scan(record.uuid)
     assert finished is not None
     return finished
+
+
+@contextmanager
+def old_schema(tmp_path: Path, database_url: str | None, revision: str) -> Iterator[Connection]:
+    """A store's database migrated only up to ``revision``: write rows as an older Spyglass
+    would have, then ``Store.open`` it to see what the newer migrations make of them."""
+    engine = make_engine(database_url or sqlite_url(tmp_path))
+    config = alembic_config()
+    try:
+        with writer(engine).begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            yield connection
+    finally:
+        engine.dispose()

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import insert, text
 
 from spyglass.models import ScanStatus
@@ -14,12 +13,8 @@ from spyglass.search.query import And, Keyword, Text, parse
 from spyglass.store import InvalidQuery, SearchTimeout, Store
 from spyglass.store.db import (
     ScanIndex,
-    alembic_config,
     epoch_ms,
-    make_engine,
-    sqlite_url,
     utcnow,
-    writer,
 )
 from spyglass.store.search import MAX_TOTAL
 from tests.store.conftest import (
@@ -29,6 +24,7 @@ from tests.store.conftest import (
     news_capture,
     news_report,
     news_request,
+    old_schema,
 )
 
 # One query per field, each matching the news scenario's report.
@@ -207,11 +203,7 @@ def test_a_query_past_the_time_limit_is_stopped(store: Store, news_scan: str) ->
 
 def test_stores_of_the_first_schema_are_reindexed(tmp_path: Path, database_url: str | None) -> None:
     """Migration 0002 replaced the index: opening an older store rebuilds it from the reports."""
-    engine = make_engine(database_url or sqlite_url(tmp_path))
-    config = alembic_config()
-    with writer(engine).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    with old_schema(tmp_path, database_url, "0001") as connection:
         report = news_report(claimed_job(), news_capture())
         scan = {
             "uuid": claimed_job().scan_uuid, "url": "http://news.test/",
@@ -230,7 +222,6 @@ def test_stores_of_the_first_schema_are_reindexed(tmp_path: Path, database_url: 
             text("INSERT INTO reports (scan_uuid, document) VALUES (:uuid, :doc)"),
             {"uuid": scan["uuid"], "doc": json.dumps(report)},
         )
-    engine.dispose()
     store = Store.open(tmp_path, database_url)
     try:
         found = store.search('domain:daily.example AND text:"missile programme"', viewer=None)

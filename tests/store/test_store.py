@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from spyglass.models import ScanStatus
 from spyglass.store import Store
 from spyglass.store.db import ApiKey
+from spyglass.store.keys import LAST_USED_EVERY
 from tests.store.conftest import (
     ARTICLE_HTML,
+    Clock,
     news_capture,
     news_report,
     news_request,
@@ -94,3 +98,49 @@ def test_disabled_api_key(store: Store) -> None:
     with store.engine.begin() as connection:
         connection.execute(update(ApiKey).where(ApiKey.id == key_id).values(disabled=True))
     assert store.api_key(secret) is None
+
+
+def test_listing_keys_shows_no_secret(store: Store) -> None:
+    clock = Clock()
+    store.clock = clock
+    first_id, first_secret = store.create_api_key("analyst laptop")
+    clock.advance(60)
+    second_id, _ = store.create_api_key("ci")
+    listed = store.api_keys()
+    assert [(k.id, k.name) for k in listed] == [(first_id, "analyst laptop"), (second_id, "ci")]
+    assert listed[0].created_at == clock.now - timedelta(seconds=60)
+    assert all(k.last_used_at is None and k.revoked_at is None for k in listed)
+    assert first_secret not in repr(listed)
+
+
+def test_a_key_in_use_has_a_last_used_time(store: Store) -> None:
+    clock = Clock()
+    store.clock = clock
+    key_id, secret = store.create_api_key("ci")
+    assert store.api_key(secret) is not None
+    used = {k.id: k.last_used_at for k in store.api_keys()}
+    assert used[key_id] == clock.now
+    clock.advance(1)  # written at most once a minute: a busy key costs no write per call
+    store.api_key(secret)
+    assert {k.id: k.last_used_at for k in store.api_keys()}[key_id] == clock.now - timedelta(
+        seconds=1
+    )
+    clock.advance(LAST_USED_EVERY.total_seconds())
+    store.api_key(secret)
+    assert {k.id: k.last_used_at for k in store.api_keys()}[key_id] == clock.now
+
+
+def test_revoking_a_key(store: Store) -> None:
+    clock = Clock()
+    store.clock = clock
+    key_id, secret = store.create_api_key("leaked")
+    other_id, other_secret = store.create_api_key("kept")
+    revoked = store.revoke_api_key(key_id)
+    assert revoked is not None and revoked.revoked_at == clock.now
+    assert store.api_key(secret) is None and store.api_key(other_secret) is not None
+    clock.advance(60)
+    again = store.revoke_api_key(key_id)  # revoking again keeps the first time
+    assert again is not None and again.revoked_at == revoked.revoked_at
+    assert store.revoke_api_key("nosuchid") is None
+    listed = {k.id: k.revoked_at for k in store.api_keys()}
+    assert listed == {key_id: revoked.revoked_at, other_id: None}
