@@ -15,6 +15,7 @@ from spyglass.models import ScanRecord, ScanRequest, ScanStatus
 from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.worker import Worker
+from tests.conftest import TEST_NETWORKS
 from tests.testweb import TestWeb
 
 
@@ -57,7 +58,8 @@ async def test_job_is_scanned_stored_and_announced(
 ) -> None:
     url, received = hook
     request = ScanRequest(url=web.url("plain.test"), webhook_url=url, tags=("worker",))
-    scan = await scan_one(settings, pool, store, request, owner="k1")
+    hooks_open = settings.model_copy(update={"webhook_allow_networks": TEST_NETWORKS})
+    scan = await scan_one(hooks_open, pool, store, request, owner="k1")
     assert scan.status is ScanStatus.DONE
     assert scan.screenshot_sha256 and store.blobs.has(scan.screenshot_sha256)
     assert scan.dom_sha256 and b"Plain page" in (store.blobs.get(scan.dom_sha256) or b"")
