@@ -5,6 +5,7 @@ service's own port. A live loopback receiver shows whether a request arrived."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,9 +30,9 @@ JOB = ClaimedJob(
 )
 
 
-@pytest.fixture
-async def hook() -> AsyncIterator[tuple[int, list[dict]]]:
-    """A webhook receiver on 127.0.0.1: (its port, the JSON bodies it received)."""
+@asynccontextmanager
+async def receiver() -> AsyncIterator[tuple[int, list[dict]]]:
+    """A webhook receiver on 127.0.0.1 (path ``/hook``): (its port, the JSON bodies received)."""
     received: list[dict] = []
 
     async def receive(request: aioweb.Request) -> aioweb.Response:
@@ -44,8 +45,16 @@ async def hook() -> AsyncIterator[tuple[int, list[dict]]]:
     await runner.setup()
     site = aioweb.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    yield site._server.sockets[0].getsockname()[1], received  # type: ignore[union-attr]
-    await runner.cleanup()
+    try:
+        yield site._server.sockets[0].getsockname()[1], received  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def hook() -> AsyncIterator[tuple[int, list[dict]]]:
+    async with receiver() as running:
+        yield running
 
 
 async def test_loopback_opened_for_pages_stays_closed_to_webhooks(

@@ -8,7 +8,6 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web as aioweb
 
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import ScanRecord, ScanRequest, ScanStatus
@@ -16,27 +15,15 @@ from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.worker import Worker
 from tests.conftest import TEST_NETWORKS
+from tests.test_webhooks import receiver
 from tests.testweb import TestWeb
 
 
 @pytest.fixture
 async def hook() -> AsyncIterator[tuple[str, list[dict]]]:
     """A webhook receiver on loopback: (its URL, the JSON bodies it received)."""
-    received: list[dict] = []
-
-    async def receive(request: aioweb.Request) -> aioweb.Response:
-        received.append(await request.json())
-        return aioweb.Response(text="ok")
-
-    app = aioweb.Application()
-    app.router.add_post("/hook", receive)
-    runner = aioweb.AppRunner(app)
-    await runner.setup()
-    site = aioweb.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/hook", received
-    await runner.cleanup()
+    async with receiver() as (port, received):
+        yield f"http://127.0.0.1:{port}/hook", received
 
 
 async def scan_one(
