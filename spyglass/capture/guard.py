@@ -2,7 +2,9 @@
 
 Three decisions live here, each a small function or value object:
 
-* ``parse_target(raw)`` refuses what is not an http(s) URL before anything starts;
+* ``parse_target(raw)`` refuses what is not an http(s) URL before anything starts, reading it
+  as browsers do (WHATWG URL, ``ada-url``): every decision, record and the browser itself see
+  one host;
 * ``NetworkPolicy.blocked_reason(ip)`` says whether an address is closed (loopback, private,
   link-local, multicast, reserved...) unless an allowed CIDR opens it;
 * ``Resolver`` turns a hostname into addresses, honouring per-scan pins (curl's ``--resolve``).
