@@ -34,8 +34,8 @@ def main() -> None:
         print("\nOr a bare Chromium:\n")
         print(f"--host-resolver-rules={web.resolver_rules()}")
         print(f"--ignore-certificate-errors-spki-list={web.spki_hash}")
-        print("\nServing until Ctrl-C.", flush=True)
-        try:
+        try:  # from the line that says Ctrl-C on, Ctrl-C stops cleanly
+            print("\nServing until Ctrl-C.", flush=True)
             threading.Event().wait()
         except KeyboardInterrupt:
             print("\nStopping.")
