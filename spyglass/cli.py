@@ -161,6 +161,8 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = _settings_or_exit()
     if "SPYGLASS_PUBLIC_URL" not in os.environ:
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+    # Webhooks must never reach the API itself, whatever URL it is known by.
+    settings = settings.model_copy(update={"service_ports": (*settings.service_ports, port)})
     ip_data = _ip_data_or_exit(settings)  # one per process: the API's and the workers'
     # Workers that cannot isolate the browser must stop the service before it takes any work.
     isolation = _or_exit(lambda: asyncio.run(check_browser(settings))) if workers > 0 else None

@@ -77,6 +77,11 @@ class Settings(BaseModel):
     database_url: str | None = None
     # Base of every absolute URL in API answers (result, api, screenshotURL...).
     public_url: str = "http://127.0.0.1:8000"
+    # CIDRs webhooks may reach: their own policy, closed to loopback/private by default whatever
+    # allow_networks opens for pages, and never the service's own port (webhooks.py).
+    webhook_allow_networks: tuple[str, ...] = ()
+    # Ports this service's API listens on besides public_url's (`serve` sets its --port).
+    service_ports: tuple[int, ...] = ()
     # Identical submissions (same URL, visibility, owner and options) within this many seconds
     # return the earlier scan; 0 turns deduplication off; a submission's "force" overrides it.
     dedupe_window: float = 0.0
@@ -131,6 +136,10 @@ class Settings(BaseModel):
             )
         if env.get("SPYGLASS_BROWSER_USER"):
             values["browser_user"] = env["SPYGLASS_BROWSER_USER"]
+        if env.get("SPYGLASS_WEBHOOK_ALLOW_NETWORKS"):
+            values["webhook_allow_networks"] = parse_networks(
+                _split(env["SPYGLASS_WEBHOOK_ALLOW_NETWORKS"]), "SPYGLASS_WEBHOOK_ALLOW_NETWORKS"
+            )
         if "SPYGLASS_ANONYMOUS_READ" in env:
             values["anonymous_read"] = _parse_bool(
                 env["SPYGLASS_ANONYMOUS_READ"], "SPYGLASS_ANONYMOUS_READ"

@@ -30,8 +30,9 @@ from spyglass.store import Store
 from tests.testweb import TestWeb
 
 # The test web lives in 127.0.0.0/25 and on ::1; internal.test (127.0.0.200) stands for an
-# internal service and stays outside every range the tests open.
-TEST_NETWORKS = ("127.0.0.0/25", "::1/128")
+# internal service and stays outside every range the tests open (shared with the test web's
+# printed settings).
+from tests.testweb.hosts import TEST_NETWORKS
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,16 @@ header and in TLS SNI, the way a scan reaches it.
 import hashlib
 import http.client
 import io
+import ipaddress
+import signal
 import socket
 import ssl
+import subprocess
+import sys
 import time
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -19,10 +24,11 @@ from cryptography import x509
 from tests.testweb import Hit, TestWeb
 from tests.testweb.certs import spki_hash
 from tests.testweb.downloads import report_zip
-from tests.testweb.hosts import INTERNAL_ADDRESS
+from tests.testweb.hosts import INTERNAL_ADDRESS, TEST_NETWORKS
 from tests.testweb.sites.hostile import GIANT_SIZE
 
 TIMEOUT = 5.0
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -351,3 +357,45 @@ def test_stop_ends_responses_that_never_finish():
         sock.close()
     with pytest.raises(OSError):
         socket.create_connection((web.pins["plain.test"], web.http_port), TIMEOUT)
+
+
+def run_module(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.testweb", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_module_help_prints_usage_and_exits():
+    with run_module("--help") as process:
+        try:
+            out, err = process.communicate(timeout=30)
+        finally:
+            process.kill()  # if --help were ignored the web would serve until killed
+    assert process.returncode == 0, err
+    assert out.startswith("usage:") and "tests.testweb" in out
+
+
+def test_module_prints_settings_that_keep_internal_closed():
+    with run_module() as process:
+        try:
+            assert process.stdout is not None
+            lines = []
+            for line in process.stdout:  # ends when the web stops printing: it then serves
+                lines.append(line.rstrip("\n"))
+                if line.startswith("Serving until Ctrl-C"):
+                    break
+            process.send_signal(signal.SIGINT)
+            process.communicate(timeout=30)
+        finally:
+            process.kill()
+    exported = [line for line in lines if line.startswith("export SPYGLASS_ALLOW_NETWORKS=")]
+    assert len(exported) == 1, lines
+    networks = exported[0].partition("=")[2].split(",")
+    assert tuple(networks) == TEST_NETWORKS
+    internal = ipaddress.ip_address(INTERNAL_ADDRESS)
+    assert not any(internal in ipaddress.ip_network(network) for network in networks)
+    assert process.returncode == 0

@@ -8,34 +8,22 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web as aioweb
 
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import ScanRecord, ScanRequest, ScanStatus
 from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.worker import Worker
+from tests.conftest import TEST_NETWORKS
+from tests.test_webhooks import receiver
 from tests.testweb import TestWeb
 
 
 @pytest.fixture
 async def hook() -> AsyncIterator[tuple[str, list[dict]]]:
     """A webhook receiver on loopback: (its URL, the JSON bodies it received)."""
-    received: list[dict] = []
-
-    async def receive(request: aioweb.Request) -> aioweb.Response:
-        received.append(await request.json())
-        return aioweb.Response(text="ok")
-
-    app = aioweb.Application()
-    app.router.add_post("/hook", receive)
-    runner = aioweb.AppRunner(app)
-    await runner.setup()
-    site = aioweb.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/hook", received
-    await runner.cleanup()
+    async with receiver() as (port, received):
+        yield f"http://127.0.0.1:{port}/hook", received
 
 
 async def scan_one(
@@ -57,7 +45,8 @@ async def test_job_is_scanned_stored_and_announced(
 ) -> None:
     url, received = hook
     request = ScanRequest(url=web.url("plain.test"), webhook_url=url, tags=("worker",))
-    scan = await scan_one(settings, pool, store, request, owner="k1")
+    hooks_open = settings.model_copy(update={"webhook_allow_networks": TEST_NETWORKS})
+    scan = await scan_one(hooks_open, pool, store, request, owner="k1")
     assert scan.status is ScanStatus.DONE
     assert scan.screenshot_sha256 and store.blobs.has(scan.screenshot_sha256)
     assert scan.dom_sha256 and b"Plain page" in (store.blobs.get(scan.dom_sha256) or b"")

@@ -2,7 +2,9 @@
 
 Three decisions live here, each a small function or value object:
 
-* ``parse_target(raw)`` refuses what is not an http(s) URL before anything starts;
+* ``parse_target(raw)`` refuses what is not an http(s) URL before anything starts, reading it
+  as browsers do (WHATWG URL, ``ada-url``): every decision, record and the browser itself see
+  one host;
 * ``NetworkPolicy.blocked_reason(ip)`` says whether an address is closed (loopback, private,
   link-local, multicast, reserved...) unless an allowed CIDR opens it;
 * ``Resolver`` turns a hostname into addresses, honouring per-scan pins (curl's ``--resolve``).
@@ -19,7 +21,8 @@ import re
 import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+
+from ada_url import URL, HostType
 
 from spyglass.errors import BlockedAddress, InvalidURL, RefusedScheme, UnresolvableHost
 from spyglass.models import ScanOptions
@@ -37,6 +40,7 @@ _KNOWN_SCHEMES = frozenset(
         "wss", "gopher", "ldap", "smb", "ssh", "vbscript", "intent", "jar", "res",
     }
 )  # fmt: skip
+_LABEL = re.compile(r"^[a-z0-9_-]{1,63}$")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -44,6 +48,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 def parse_target(raw: str) -> str:
     """Validate and normalise a URL to scan; refuse anything but http(s).
 
+    Parsed as browsers parse it (WHATWG URL), so the host checked and recorded is the one
+    Chromium opens: ``"http://a.test:80\\@b.test/"`` -> ``"http://a.test/@b.test/"`` (urllib
+    would read host ``b.test``); ``"http://0x7f.1/"`` -> ``"http://127.0.0.1/"``;
     ``"Example.COM/a b"`` -> ``"http://example.com/a%20b"``; ``"file:///etc/passwd"`` raises
     ``RefusedScheme``; ``"http://"`` raises ``InvalidURL``.
     """
@@ -52,57 +59,66 @@ def parse_target(raw: str) -> str:
         raise InvalidURL("empty URL")
     if len(text) > MAX_URL_LENGTH:
         raise InvalidURL(f"URL longer than {MAX_URL_LENGTH} characters")
+    # Browsers drop tabs and newlines inside a URL; refusing them keeps what was submitted
+    # readable as what is scanned.
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
         raise InvalidURL("URL contains control characters")
     match = _SCHEME.match(text)
-    if match and ("://" in text[: match.end() + 2] or match.group(1).lower() in _KNOWN_SCHEMES):
-        scheme = match.group(1).lower()
+    scheme = match.group(1).lower() if match else ""
+    if match and (
+        "://" in text[: match.end() + 2] or scheme in _KNOWN_SCHEMES or scheme in ALLOWED_SCHEMES
+    ):
         if scheme not in ALLOWED_SCHEMES:
             raise RefusedScheme(f"scheme {scheme!r} is not scanned; only http and https are")
+        rest = text[match.end() :]
     else:
+        rest = text
         text = "http://" + text  # "example.com/x", like urlscan and browsers' address bars
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as e:
-        raise InvalidURL(f"malformed URL: {e}") from e
-    host = parts.hostname
-    if not host:
+    authority = rest.lstrip("/\\")  # browsers skip any run of slashes and backslashes
+    if not authority or authority[0] in "?#":
         raise InvalidURL("URL has no host")
-    host_ascii = _normalise_host(host)
-    if port is not None and not 0 < port < 65536:
-        raise InvalidURL(f"port {port} out of range")
-    netloc = f"[{host_ascii}]" if ":" in host_ascii else host_ascii
-    if port is not None:
-        netloc += f":{port}"
-    userinfo = parts.netloc.rpartition("@")[0]
-    if userinfo:  # kept: "https://bank.example@evil.example" is itself evidence
-        netloc = f"{userinfo}@{netloc}"
-    path = parts.path.replace(" ", "%20") or "/"
-    return urlunsplit((parts.scheme.lower(), netloc, path, parts.query.replace(" ", "%20"), ""))
+    url = parse_url(text)
+    _check_host(url)
+    if url.port and not 0 < int(url.port) < 65536:
+        raise InvalidURL(f"port {url.port} out of range")
+    url.hash = ""  # the fragment never reaches the server; scans of a page with any are one
+    return url.href
 
 
-def _normalise_host(host: str) -> str:
-    stripped = host.strip("[]")
+def parse_url(text: str) -> URL:
+    """The WHATWG URL of ``text`` (what browsers open), or ``InvalidURL``.
+
+    ``"HTTP://A.test:80/x"`` -> ``URL`` with href ``"http://a.test/x"``.
+    """
     try:
-        return str(ipaddress.ip_address(stripped))
-    except ValueError:
-        pass
-    if any(c in host for c in " /\\<>\"'`{}|^%"):
+        return URL(text)
+    except ValueError as e:
+        raise InvalidURL(
+            "malformed URL: a browser would not open it (bad host, port or escape)"
+        ) from e
+
+
+def _check_host(url: URL) -> None:
+    """Hosts a browser accepts but DNS never could ("a..b", 'a"b', 70-letter labels) are refused:
+    only LDH labels (and ``_``) after IDNA, so no other parser can read another host in them."""
+    if url.host_type != HostType.DEFAULT:
+        return  # an IPv4 or IPv6 address, already canonical
+    host = url.hostname
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if not all(_LABEL.match(label) for label in labels):
         raise InvalidURL(f"invalid host {host!r}")
-    try:
-        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
-    except UnicodeError as e:
-        raise InvalidURL(f"invalid host {host!r}: {e}") from e
-    if not ascii_host or any(not label or len(label) > 63 for label in ascii_host.split(".")):
-        raise InvalidURL(f"invalid host {host!r}")
-    return ascii_host.lower()
 
 
 def host_and_port(url: str) -> tuple[str, int]:
-    """``"https://[::1]:8443/x"`` -> ``("::1", 8443)``; default ports by scheme."""
-    parts = urlsplit(url)
-    return (parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+    """``"https://[::1]:8443/x"`` -> ``("::1", 8443)``; default ports by scheme; read as browsers
+    read it (``"http://a.test\\@b.test/"`` -> ``("a.test", 80)``). A URL no browser would open
+    (``"http://[::1/"``) has no host: ``("", 80)``."""
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return ("", 80)
+    port = int(parsed.port) if parsed.port else (443 if parsed.protocol == "https:" else 80)
+    return (parsed.hostname.strip("[]"), port)
 
 
 def ip_literal(host: str) -> IPAddress | None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass.capture.guard import NetworkPolicy, Resolver, choose_address, parse_target
+from spyglass.capture.guard import (
+    NetworkPolicy,
+    Resolver,
+    choose_address,
+    host_and_port,
+    parse_target,
+)
 from spyglass.errors import BlockedAddress, InvalidURL, RefusedScheme, UnresolvableHost
 
 
@@ -24,6 +30,54 @@ def test_parse_target_normalises(raw: str, expected: str) -> None:
     assert parse_target(raw) == expected
 
 
+# Written so that urllib and a browser (WHATWG URL) read different hosts: the URL kept is the
+# browser's, so the host checked and recorded is the one Chromium opens.
+@pytest.mark.parametrize(
+    ("raw", "expected", "host"),
+    [
+        ("http://a.test:80\\@b.test:80/", "http://a.test/@b.test:80/", "a.test"),
+        ("http://a.test\\b.test/", "http://a.test/b.test/", "a.test"),
+        ("http:\\\\a.test\\x", "http://a.test/x", "a.test"),
+        ("http:a.test/x", "http://a.test/x", "a.test"),
+        ("http://0x7f.1/", "http://127.0.0.1/", "127.0.0.1"),
+        ("http://2130706433:8080/", "http://127.0.0.1:8080/", "127.0.0.1"),
+        ("http://0177.0.0.1/", "http://127.0.0.1/", "127.0.0.1"),
+        ("http://%31%30.0.0.1/", "http://10.0.0.1/", "10.0.0.1"),
+    ],
+)
+def test_parse_target_reads_the_host_as_browsers_do(raw: str, expected: str, host: str) -> None:
+    assert parse_target(raw) == expected
+    assert host_and_port(expected)[0] == host
+
+
+# Read alike by urllib and browsers: kept as regression guards for the switch of parser.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/"),
+        ("http://a.test%2F@b.test/", "http://a.test%2F@b.test/"),
+        ("http://a\uff0etest\u3002x/", "http://a.test.x/"),
+        ("HTTPS://A.test:443/", "https://a.test/"),
+    ],
+)
+def test_parse_target_agrees_where_parsers_agree(raw: str, expected: str) -> None:
+    assert parse_target(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "host_port"),
+    [
+        ("https://[::1]:8443/x", ("::1", 8443)),
+        ("http://[::ffff:7f00:1]/", ("::ffff:7f00:1", 80)),
+        ("https://a.test/", ("a.test", 443)),
+        ("http://a.test:80\\@b.test:80/", ("a.test", 80)),
+        ("http://u:p@A.test:81/", ("a.test", 81)),
+    ],
+)
+def test_host_and_port(url: str, host_port: tuple[str, int]) -> None:
+    assert host_and_port(url) == host_port
+
+
 @pytest.mark.parametrize(
     "raw",
     ["file:///etc/passwd", "javascript:alert(1)", "data:text/html,hi", "chrome://settings",
@@ -36,8 +90,10 @@ def test_refused_schemes(raw: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "http://", "http://exa mple.com/", "http://x:99999/", "http://a..b/", "http://\x00x/"],
-)
+    ["", "http://", "http://exa mple.com/", "http://x:99999/", "http://a..b/", "http://\x00x/",
+     "http://a.te\tst/", "http://a.test/\nx", "http://x:0/", "http://1.2.3.256/",
+     "http://a\"b.test/"],
+)  # fmt: skip
 def test_malformed_urls(raw: str) -> None:
     with pytest.raises(InvalidURL):
         parse_target(raw)

@@ -52,6 +52,47 @@ async def test_subrequests_into_closed_ranges_are_blocked_and_recorded(
     assert web.hits_for("internal.test") == []
 
 
+# Written so that urllib reads another host (or none) than browsers do. {port} is the test web's
+# HTTP port; news.test is 127.0.0.2. (written, host recorded, site connected to, path there)
+PARSER_DIFFERENTIALS = [
+    ("http://news.test:{port}\\@plain.test:{port}/userinfo", "news.test", "news.test",
+     "/@plain.test:{port}/userinfo"),
+    ("http://news.test:{port}\\plain.test/backslash", "news.test", "news.test",
+     "/plain.test/backslash"),
+    ("http:\\\\news.test:{port}\\slashes", "news.test", "news.test", "/slashes"),
+    ("http://0x7f.0.0.2:{port}/hex", "127.0.0.2", "news.test", "/hex"),
+    ("http://2130706434:{port}/decimal", "127.0.0.2", "news.test", "/decimal"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "host", "site", "path"), PARSER_DIFFERENTIALS)
+async def test_the_host_recorded_is_the_host_the_browser_opened(
+    pool: BrowserPool, web: TestWeb, written: str, host: str, site: str, path: str
+) -> None:
+    capture = await pool.capture(written.format(port=web.http_port))
+    report = report_of(capture)
+    assert report.task["domain"] == host
+    assert report.page.domain == host
+    # The browser connected to that host: the path reached it there, and nowhere else.
+    path = path.format(port=web.http_port)
+    marker = path.rpartition("/")[2]
+    assert {hit.host for hit in web.hits if hit.path.endswith(marker)} == {site}
+    assert path in {hit.path for hit in web.hits_for(site)}
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["http://internal.test:{port}\\@news.test:{port}/", "http://127.0.0.200:{port}\\@news.test/",
+     "http://0x7f.0.0.200:{port}/"],
+)  # fmt: skip
+async def test_closed_host_written_for_urllib_is_refused(
+    pool: BrowserPool, web: TestWeb, written: str
+) -> None:
+    with pytest.raises(BlockedAddress, match="loopback"):
+        await pool.capture(written.format(port=web.http_port))
+    assert web.hits_for("internal.test") == []
+
+
 def test_refused_scheme_never_starts_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_browser(*args: object, **kwargs: object) -> None:
         raise AssertionError("a browser was started for a refused URL")

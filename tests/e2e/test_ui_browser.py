@@ -31,6 +31,7 @@ from playwright.async_api import (
     expect,
 )
 
+from spyglass.capture.guard import parse_target
 from tests.e2e.conftest import Live
 from tests.testweb import TestWeb
 from tests.testweb.sites import xss
@@ -422,8 +423,11 @@ async def test_scanned_payloads_are_shown_as_text_and_never_run(
 ) -> None:
     key = await start(live, workers=1)
     base = live.base_url
-    # The URL itself carries a payload: the progress page, the report and every list show it.
-    target = web.url("xss.test") + "?q=" + xss.SCRIPT
+    # The URL itself carries a payload: the progress page, the report and every list show it,
+    # as scanned: the browser's reading of it (WHATWG percent-encodes the markup).
+    submitted = web.url("xss.test") + "?q=" + xss.SCRIPT
+    target = parse_target(submitted)
+    assert target != submitted
     uuid = ""
     # First with our CSP switched off (only the escaping protects), then as served.
     for bypass_csp in (True, False):
@@ -432,7 +436,7 @@ async def test_scanned_payloads_are_shown_as_text_and_never_run(
             page = await context.new_page()
             if not uuid:
                 # Submitted from our form: the progress page shows the URL, then the report.
-                await submit_form(page, base, target, key, tags="<svg onload=alert(1)>")
+                await submit_form(page, base, submitted, key, tags="<svg onload=alert(1)>")
                 uuid = await scan_uuid(page, base)
                 assert await page.locator("p.url").inner_text() == target
                 await assert_inert(page, watch)

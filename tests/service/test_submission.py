@@ -12,7 +12,7 @@ from spyglass.service.submission import ScanSubmission, checked_webhook
 from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.worker import Worker
-from tests.service.conftest import PUBLIC_URL, Key, news_capture
+from tests.service.conftest import PINS, PUBLIC_URL, Key, news_capture
 
 
 def submit(client: TestClient, key: Key, **body: object) -> dict:
@@ -164,6 +164,40 @@ def test_unscannable_targets_answer_400_and_queue_nothing(
     assert error["errors"] == [{"title": message, "detail": error["description"], "status": 400}]
     assert store.counts() == before
     assert store.claim("w1", 60) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "category"),
+    [
+        ("http://internal.test\\@news.test/", "internal.test", "loopback"),
+        ("http://10.0.0.1:80\\@news.test:80/", "10.0.0.1", "private"),
+        ("http://[::ffff:10.0.0.1]\\@news.test/", "::ffff:a00:1", "private"),
+        ("http://169.254.169.254\\news.test/latest/meta-data/", "169.254.169.254", "link_local"),
+        ("http://0xa9.254.43518/", "169.254.169.254", "link_local"),
+        ("http://167772161/", "10.0.0.1", "private"),
+    ],
+)  # fmt: skip
+def test_closed_host_written_for_another_parser_answers_400(
+    make_client, store: Store, alice: Key, url: str, host: str, category: str
+) -> None:
+    # The host refused is the one a browser would open (WHATWG URL), not urllib's news.test.
+    client = make_client(resolve={**PINS, "internal.test": "127.0.0.200"})
+    response = client.post("/api/v1/scan/", json={"url": url}, headers=alice.headers)
+    assert response.status_code == 400
+    error = response.json()
+    assert error["message"] == "Blocked address"
+    assert error["description"].startswith(f"Refusing to scan {host}: ")
+    assert f"({category} range" in error["description"]
+    assert store.claim("w1", 60) is None
+
+
+def test_open_host_written_before_a_backslash_is_the_one_scanned(
+    client: TestClient, store: Store, alice: Key
+) -> None:
+    body = submit(client, alice, url="http://news.test\\@10.0.0.1/")
+    assert body["url"] == "http://news.test/@10.0.0.1/"
+    job = store.claim("w1", 60)
+    assert job is not None and job.request.url == "http://news.test/@10.0.0.1/"
 
 
 def test_allowed_network_opens_a_closed_range(make_client, alice: Key) -> None:

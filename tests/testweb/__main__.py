@@ -3,14 +3,21 @@
 Prints every URL it serves and the environment that points Spyglass at it.
 """
 
+import argparse
 import threading
 
+from tests.testweb.hosts import TEST_NETWORKS
 from tests.testweb.routes import ANY_PATH
 from tests.testweb.server import TestWeb
 from tests.testweb.sites import ROUTES
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        prog="python -m tests.testweb",
+        description="Serve the local test web on loopback until Ctrl-C; print every URL it "
+        "serves and the SPYGLASS_* settings that scan it (internal.test stays closed).",
+    ).parse_args()
     with TestWeb() as web:
         print(f"Test web: HTTP port {web.http_port}, HTTPS port {web.https_port}")
         print("(every URL below also answers over https:// on the HTTPS port)\n")
@@ -21,13 +28,14 @@ def main() -> None:
         resolve = ",".join(f"{host}:{address}" for host, address in web.pins.items())
         print("\nScan it with Spyglass:\n")
         print(f"export SPYGLASS_RESOLVE={resolve}")
-        print("export SPYGLASS_ALLOW_NETWORKS=127.0.0.0/8,::1/128")
+        # Only the ranges the tests open: internal.test must stay closed here too.
+        print(f"export SPYGLASS_ALLOW_NETWORKS={','.join(TEST_NETWORKS)}")
         print(f"export SPYGLASS_TRUSTED_SPKI={web.spki_hash}")
         print("\nOr a bare Chromium:\n")
         print(f"--host-resolver-rules={web.resolver_rules()}")
         print(f"--ignore-certificate-errors-spki-list={web.spki_hash}")
-        print("\nServing until Ctrl-C.", flush=True)
-        try:
+        try:  # from the line that says Ctrl-C on, Ctrl-C stops cleanly
+            print("\nServing until Ctrl-C.", flush=True)
             threading.Event().wait()
         except KeyboardInterrupt:
             print("\nStopping.")

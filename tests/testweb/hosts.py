@@ -7,6 +7,8 @@ guard test can allow 127.0.0.0/25 (plus ::1) and keep internal.test closed.
 """
 
 INTERNAL_ADDRESS = "127.0.0.200"
+# The ranges a test (or `python -m tests.testweb`) opens: every site but internal.test.
+TEST_NETWORKS = ("127.0.0.0/25", "::1/128")
 
 ADDRESSES: dict[str, str] = {
     "news.test": "127.0.0.2",
