@@ -38,6 +38,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 Tag = Annotated[str, StringConstraints(max_length=MAX_TAG_LENGTH)]
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ScanSubmission(BaseModel):
     """A scan request as urlscan clients send it."""
 
@@ -57,6 +65,16 @@ class ScanSubmission(BaseModel):
     interact: bool = Field(
         True, description="Spyglass: click what a lure asks to click once the page settles"
     )
+
+    @field_validator("url", "tags", "customagent", "referer", "country", "public", "webhook")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        """Text every database holds: no NUL (PostgreSQL refuses it) and no lone surrogate
+        (JSON allows ``"\\ud800"``; UTF-8 does not)."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and ("\x00" in text or not _encodable(text)):
+                raise ValueError("must be text without NUL characters or lone surrogates")
+        return value
 
     @field_validator("customagent", "referer")
     @classmethod

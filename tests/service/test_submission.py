@@ -93,6 +93,26 @@ def test_webhook_is_recorded_normalised(client: TestClient, store: Store, alice:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"url": "http://news.test/", "customagent": "\\ud800"}',
+        b'{"url": "http://news.test/", "tags": ["a\\u0000b"]}',
+        b'{"url": "http://news.test/\\udfff"}',
+    ],
+)
+def test_text_no_database_holds_is_a_validation_error(
+    client: TestClient, store: Store, alice: Key, raw: bytes
+) -> None:
+    """JSON can carry a lone surrogate or NUL; UTF-8 and PostgreSQL cannot (was a 500)."""
+    before = store.counts()
+    headers = {**alice.headers, "Content-Type": "application/json"}
+    response = client.post("/api/v1/scan/", content=raw, headers=headers)
+    assert response.status_code == 400, response.text
+    assert "without NUL characters or lone surrogates" in response.json()["message"]
+    assert store.counts() == before
+
+
+@pytest.mark.parametrize(
     ("body", "problem"),
     [
         ({}, '"url" is required'),
