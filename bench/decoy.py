@@ -60,17 +60,25 @@ def main() -> None:
     times = asyncio.run(measure(args.rounds))
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True)
     print(machine_info(chromium.stdout.strip(), (load, os.getloadavg()[0])) + "\n")
-    base = list(VARIANTS)[-1]
-    print(f"| page | variant | median ms | p95 ms | median / '{base}' |")
+    print_ratios(times, list(PAGES), list(VARIANTS), "variant")
+
+
+def print_ratios(
+    times: dict[tuple[str, str], list[float]], pages: list[str], variants: list[str], kind: str
+) -> None:
+    """A Markdown table: median and p95 per page and variant, and each median's ratio to the
+    last variant's."""
+    base = variants[-1]
+    print(f"| page | {kind} | median ms | p95 ms | median / '{base}' |")
     print("|---|---|---|---|---|")
-    for page in PAGES:
+    for page in pages:
         reference = statistics.median(times[(page, base)])
-        for variant in VARIANTS:
+        for variant in variants:
             values = sorted(times[(page, variant)])
             median = statistics.median(values)
             p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
             print(f"| {page} | {variant} | {median * 1000:.0f} | {p95 * 1000:.0f} | "
-                  f"{median / reference:.2f} |")  # fmt: skip
+                  f"{median / reference:.3f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import subprocess
 import time
 
 from bench.capture import CHROMIUM, machine_info, spyglass_settings, testweb_process
+from bench.decoy import print_ratios
 from spyglass.capture.browser import BrowserPool
 from spyglass.capture.sandbox import BrowserUser
 from spyglass.settings import Settings
@@ -92,16 +93,7 @@ def main() -> None:
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True)
     print(machine_info(chromium.stdout.strip(), (load, os.getloadavg()[0])) + "\n")
     new, old = SIDES
-    print(f"| page | side | median ms | p95 ms | median / '{old}' |")
-    print("|---|---|---|---|---|")
-    for page in PAGES:
-        reference = statistics.median(times[(page, old)])
-        for side in SIDES:
-            values = sorted(times[(page, side)])
-            median = statistics.median(values)
-            p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-            print(f"| {page} | {side} | {median * 1000:.0f} | {p95 * 1000:.0f} | "
-                  f"{median / reference:.3f} |")  # fmt: skip
+    print_ratios(times, list(PAGES), list(SIDES), "side")
     totals = {side: sum(sum(times[(page, side)]) for page in PAGES) for side in SIDES}
     print(f"\nTotal scan time ratio (sandboxed / before): {totals[new] / totals[old]:.3f}")
     per_page = [

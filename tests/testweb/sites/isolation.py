@@ -47,28 +47,27 @@ def _peer_page(title: str, setup: str) -> web.Response:
     )
 
 
+def _offer_page(title: str, servers: list[dict[str, str]], policy: str) -> web.Response:
+    """A peer connection naming ``servers``: gathering starts at setLocalDescription."""
+    configuration = json.dumps({"iceServers": servers, "iceTransportPolicy": policy})
+    return _peer_page(
+        title,
+        f"const pc = new RTCPeerConnection({configuration});"
+        "pc.createDataChannel('x'); await pc.setLocalDescription(await pc.createOffer());",
+    )
+
+
 @routes.route("hostile.test", "/webrtc-stun")
 async def webrtc_stun(request: web.Request) -> web.Response:
     host, port = _target(request)
-    servers = json.dumps([{"urls": f"stun:{host}:{port}"}])
-    return _peer_page(
-        "STUN",
-        f"const pc = new RTCPeerConnection({{iceServers: {servers}}});"
-        "pc.createDataChannel('x'); await pc.setLocalDescription(await pc.createOffer());",
-    )
+    return _offer_page("STUN", [{"urls": f"stun:{host}:{port}"}], "all")
 
 
 @routes.route("hostile.test", "/webrtc-turn")
 async def webrtc_turn(request: web.Request) -> web.Response:
     host, port = _target(request)
-    servers = json.dumps(
-        [{"urls": f"turn:{host}:{port}?transport=udp", "username": "u", "credential": "p"}]
-    )
-    return _peer_page(
-        "TURN",
-        f"const pc = new RTCPeerConnection({{iceServers: {servers}, iceTransportPolicy: 'relay'}});"
-        "pc.createDataChannel('x'); await pc.setLocalDescription(await pc.createOffer());",
-    )
+    turn = {"urls": f"turn:{host}:{port}?transport=udp", "username": "u", "credential": "p"}
+    return _offer_page("TURN", [turn], "relay")
 
 
 @routes.route("hostile.test", "/webrtc-candidate")
