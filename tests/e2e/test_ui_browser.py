@@ -32,6 +32,7 @@ from playwright.async_api import (
 )
 
 from spyglass.capture.guard import parse_target
+from spyglass.capture.sandbox import BrowserHome, browser_environment, browser_user, write_launcher
 from tests.e2e.conftest import Live
 from tests.testweb import TestWeb
 from tests.testweb.sites import xss
@@ -39,7 +40,6 @@ from tests.testweb.sites import xss
 CHROMIUM = os.environ.get("SPYGLASS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -117,14 +117,23 @@ class Watch:
 
 @pytest.fixture(scope="module")
 async def chromium() -> AsyncIterator[Browser]:
+    """The analyst's browser: it shows payloads (escaped, we check), so it runs as the scanner's
+    does, unprivileged and in Chromium's sandbox."""
+    user = browser_user()
+    home = BrowserHome.create(user)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000
+            executable_path=str(write_launcher(home, CHROMIUM, user)),
+            args=CHROMIUM_ARGS,
+            env=browser_environment(home),
+            chromium_sandbox=True,
+            timeout=30_000,
         )
         try:
             yield browser
         finally:
             await browser.close()
+            home.remove()
 
 
 async def watched_context(
