@@ -25,6 +25,7 @@ from spyglass.errors import InvalidOption
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 MAX_SESSION_HOURS = 24 * 366
+MiB = 1024 * 1024
 
 # A parser turns a variable's text into the field's value; it gets the variable's name to put in
 # its error message.
@@ -96,9 +97,6 @@ def _hours(value: str, name: str) -> float:
     return hours
 
 
-MiB = 1024 * 1024
-
-
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -113,7 +111,9 @@ def _parse_number(value: str, name: str, kind: type[int] | type[float]) -> int |
     return number
 
 
-def _parse_bool(value: str, name: str) -> bool:
+def _switch(value: str, name: str) -> bool:
+    """``"1"``, ``"true"``, ``"yes"``, ``"on"`` -> True; ``"0"``, ``"false"``, ``"no"``, ``"off"``,
+    ``""`` -> False (any case, spaces ignored); anything else is refused."""
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
         return True
@@ -188,7 +188,7 @@ class Settings(BaseModel):
         bool,
         Env(
             "SPYGLASS_PINS_ONLY",
-            _parse_bool,
+            _switch,
             "`1`: only pinned hosts resolve; no DNS query leaves the machine",
         ),
     ] = False
@@ -270,7 +270,7 @@ class Settings(BaseModel):
         bool,
         Env(
             "SPYGLASS_ALLOW_UNSANDBOXED",
-            _parse_bool,
+            _switch,
             "`1`: start even where Chromium's sandbox cannot (no user namespaces); "
             "reports' `meta.isolation` and `/healthz` then say so",
             default="`0` (refuse to start)",
@@ -400,7 +400,7 @@ class Settings(BaseModel):
         bool,
         Env(
             "SPYGLASS_ANONYMOUS_READ",
-            _parse_bool,
+            _switch,
             "anonymous callers may read public scans (result, screenshot, DOM, search)",
         ),
     ] = True
@@ -428,7 +428,7 @@ class Settings(BaseModel):
         for field, spec in declared():
             value = env.get(spec.var)
             # A blank line in an env file leaves the default; only a switch reads "" (as off).
-            if value is None or (not value and spec.parse is not _parse_bool):
+            if value is None or (not value and spec.parse is not _switch):
                 continue
             values[field] = spec.parse(value, spec.var)
         return cls.model_validate(values)
