@@ -13,6 +13,8 @@ Everything is served by ``tests.testweb`` on loopback, in a process of its own. 
    Playwright, launch the same Chromium, ``goto`` waiting for ``load``, ``content()``, a full-page
    ``screenshot()``), interleaved A/B, B/A to cancel drift. Wall time from ``fork`` to exit.
    One warm-up process of each kind runs first (the OS's file cache) and is not counted.
+   The CPU time of each process tree (Python, driver, browser) is reported too: on a busy
+   machine wall time follows it.
 2. fresh workers: ``--workers`` new processes, each doing what ``spyglass worker`` does before
    its first scan (reference data preloaded, then one ``BrowserPool``), then ``--worker-scans``
    scans of the page, each timed as capture + ``build_report``; first scan vs the later ones.
@@ -27,11 +29,13 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.capture import (
@@ -78,16 +82,27 @@ def spyglass_env(web: Web) -> dict[str, str]:
     }
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> float:
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds
+    cpu: float  # CPU seconds of the process and everything it started (browser, driver)
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
+    before, start = _children_cpu(), time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{command[0]} exited {done.returncode}: {done.stderr[-2000:]}")
-    return seconds
+    return Run(seconds, _children_cpu() - before)
 
 
-def cold_processes(web: Web, rounds: int) -> tuple[list[float], list[float]]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # every reaped descendant's
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_processes(web: Web, rounds: int) -> tuple[list[Run], list[Run]]:
     url = web.url(*PAGE)
     flags = [*BARE_FLAGS, f"--host-resolver-rules={web.resolver_rules()}",
              f"--ignore-certificate-errors-spki-list={web.spki_hash}"]  # fmt: skip
@@ -97,15 +112,14 @@ def cold_processes(web: Web, rounds: int) -> tuple[list[float], list[float]]:
     }
     for run in sides.values():  # warm-up: not counted
         run()
-    times: dict[str, list[float]] = {name: [] for name in sides}
+    runs: dict[str, list[Run]] = {name: [] for name in sides}
     for n in range(rounds):
         order = list(sides) if n % 2 == 0 else list(reversed(sides))
         for name in order:
-            times[name].append(sides[name]())
-        progress(
-            f"round {n + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items())
-        )
-    return times["spyglass"], times["bare"]
+            runs[name].append(sides[name]())
+        done = ", ".join(f"{k} {v[-1].wall:.2f} s (CPU {v[-1].cpu:.2f})" for k, v in runs.items())
+        progress(f"round {n + 1}/{rounds}: {done}")
+    return runs["spyglass"], runs["bare"]
 
 
 def fresh_workers(web: Web, workers: int, scans: int) -> list[list[float]]:
@@ -147,19 +161,22 @@ async def worker_child(web: Web, scans: int) -> list[float]:
     return times
 
 
-def report(spyglass: list[float], bare: list[float], workers: list[list[float]]) -> str:
-    med_s, med_b = statistics.median(spyglass), statistics.median(bare)
+def report(spyglass: list[Run], bare: list[Run], workers: list[list[float]]) -> str:
+    def medians(runs: list[Run]) -> tuple[float, float]:
+        return statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs)
+
     rows = [
-        [name, len(times), f"{statistics.median(times):.2f}", f"{min(times):.2f}",
-         f"{max(times):.2f}"]
-        for name, times in (("spyglass scan", spyglass), ("bare Playwright", bare))
+        [name, len(runs), f"{medians(runs)[0]:.2f}", f"{min(r.wall for r in runs):.2f}",
+         f"{max(r.wall for r in runs):.2f}", f"{medians(runs)[1]:.2f}"]
+        for name, runs in (("spyglass scan", spyglass), ("bare Playwright", bare))
     ]  # fmt: skip
-    per_round = [s / b for s, b in zip(spyglass, bare, strict=True)]
+    (wall_s, cpu_s), (wall_b, cpu_b) = medians(spyglass), medians(bare)
+    per_round = [s.wall / b.wall for s, b in zip(spyglass, bare, strict=True)]
     lines = [
-        table(["cold process", "n", "median s", "min s", "max s"], rows),
+        table(["cold process", "n", "median s", "min s", "max s", "median CPU s"], rows),
         "",
-        f"ratio spyglass/bare: of the medians {med_s / med_b:.2f}; "
-        f"median of the per-round ratios {statistics.median(per_round):.2f} (target <= 1.3)",
+        f"ratio spyglass/bare: of the medians {wall_s / wall_b:.2f}; median of the per-round "
+        f"ratios {statistics.median(per_round):.2f} (target <= 1.3); CPU {cpu_s / cpu_b:.2f}",
     ]
     if workers:
         rows = []

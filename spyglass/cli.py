@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from spyglass.capture.browser import BrowserPool, check_browser
 from spyglass.capture.guard import check_target
@@ -225,6 +223,9 @@ def keys_list() -> None:
     """List the API keys: id, name, created, last used, revoked (never a secret)."""
     with _env_store() as store:
         listed = store.api_keys()
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "name", "created", "last used", "revoked")
     for key in listed:
         table.add_row(
@@ -279,6 +280,9 @@ def search(query: str, size: int, owner: str | None, as_json: bool) -> None:
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     # Piped output is not cut to 80 columns: a UUID must stay whole to be pasted.
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(width=None if sys.stdout.isatty() else 240)
     table = Table("time", "uuid", "domain", "ip", "country", "status", "score", "url")
     for hit in hits:
@@ -458,6 +462,8 @@ def _progress(message: str) -> contextlib.AbstractContextManager[object]:
     """A spinner on a terminal; nothing when stderr is piped or captured."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
+    from rich.console import Console
+
     return Console(stderr=True).status(message)
 
 
