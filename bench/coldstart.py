@@ -211,7 +211,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     load = (load_at_start[0], os.getloadavg()[0])
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
     print(machine_info(chromium.strip(), load))
-    print(f"load averages (1, 5, 15 min) at start {load_at_start}, at end {os.getloadavg()}")
+    at_end = os.getloadavg()
+    print("load averages (1, 5, 15 min) at start {:.1f} {:.1f} {:.1f}, at end {:.1f} {:.1f} {:.1f}"
+          .format(*load_at_start, *at_end))  # fmt: skip
     print()
     print(report(spyglass, bare, workers))
 
