@@ -105,18 +105,22 @@ def read_cached(name: str, key: dict[str, Any]) -> Any | None:
     if folder is None:
         return None
     try:
-        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW)
+        # No symlink followed; no wait on a FIFO (the check below refuses all but a file).
+        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as e:  # a symlink (ELOOP) or unreadable: never followed
         log.warning("cache %s ignored: %s", folder / name, e)
         return None
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not _ours(info):
+        if not _ours(os.fstat(f.fileno())):
             log.warning("cache %s ignored: not a file of this user's alone", folder / name)
             return None
-        header_line, _, body = f.read().partition(b"\n")
+        try:
+            header_line, _, body = f.read().partition(b"\n")
+        except OSError as e:
+            log.warning("cache %s ignored: %s", folder / name, e)
+            return None
     try:
         header = json.loads(header_line)
         if header != {"format": CACHE_FORMAT, "key": key, "sha256": _sha256(body)}:

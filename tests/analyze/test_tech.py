@@ -349,6 +349,15 @@ def test_a_cache_someone_else_can_write_is_not_read(fresh_process: Path) -> None
     assert fresh_process.stat().st_mode & 0o777 == 0o700
 
 
+def test_a_symlinked_cache_is_not_followed(fresh_process: Path, tmp_path: Path) -> None:
+    new_process()
+    path, elsewhere = fresh_process / tech.INDEX_CACHE, tmp_path / "elsewhere.json"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    assert not new_process().from_cache
+    assert not path.is_symlink()  # written over with a file of its own
+
+
 def test_matches_and_reports_are_the_same_with_and_without_the_cache(
     fresh_process: Path,
 ) -> None:
