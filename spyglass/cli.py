@@ -14,28 +14,27 @@ import json
 import os
 import signal
 import sys
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from spyglass.analyze.enrich import IPData
-from spyglass.analyze.har import build_har
-from spyglass.analyze.render import render_text
-from spyglass.analyze.report import build_report
-from spyglass.analyze.verdicts.data import VerdictData
 from spyglass.capture.browser import BrowserPool, check_browser
 from spyglass.capture.guard import check_target
 from spyglass.errors import InvalidOption, SpyglassError
 from spyglass.models import CookieSpec, RawCapture, Report, ScanOptions, TaskInfo, Viewport
 from spyglass.settings import Settings, parse_networks, parse_pins
 
+# The analysis (~1 s of imports and data) is imported where it is used: `scan` loads it in a
+# thread while the browser starts and the page loads (`_load_analysis`).
 if TYPE_CHECKING:
+    from spyglass.analyze.enrich import IPData
+    from spyglass.analyze.verdicts.data import VerdictData
     from spyglass.store import Store
 
 EXIT_SCAN_FAILED = 7
@@ -120,9 +119,9 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
             resolve=parse_pins(pins),
             allow_networks=parse_networks(networks),
         )
-        ip_data = IPData.from_settings(settings)  # an unreadable SPYGLASS_MMDB fails before a scan
-        verdict_data = VerdictData.from_settings(settings)  # so does a broken YARA rule
-        capture = asyncio.run(_scan(url, options, settings))
+        checked, loaded = _load_analysis(settings)
+        capture = asyncio.run(_scan(url, options, settings, checked))
+        ip_data, verdict_data = loaded.result()
     except SpyglassError as e:
         click.echo(f"spyglass: {e.format_message()}", err=True)
         sys.exit(e.exit_code)
@@ -138,6 +137,9 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
         source="cli",
         scanner_country=settings.scanner_country,
     )
+    from spyglass.analyze.render import render_text
+    from spyglass.analyze.report import build_report
+
     report = build_report(capture, task, ip_data, verdict_data)
     if out is not None:
         write_outputs(out, capture, report)
@@ -221,6 +223,9 @@ def keys_list() -> None:
     """List the API keys: id, name, created, last used, revoked (never a secret)."""
     with _env_store() as store:
         listed = store.api_keys()
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "name", "created", "last used", "revoked")
     for key in listed:
         table.add_row(
@@ -275,6 +280,9 @@ def search(query: str, size: int, owner: str | None, as_json: bool) -> None:
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     # Piped output is not cut to 80 columns: a UUID must stay whole to be pasted.
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(width=None if sys.stdout.isatty() else 240)
     table = Table("time", "uuid", "domain", "ip", "country", "status", "score", "url")
     for hit in hits:
@@ -386,18 +394,61 @@ def _settings_or_exit() -> Settings:
 
 
 def _ip_data_or_exit(settings: Settings) -> IPData:
+    from spyglass.analyze.enrich import IPData
+
     return _or_exit(lambda: IPData.from_settings(settings))
 
 
-async def _scan(url: str, options: ScanOptions, settings: Settings) -> RawCapture:
+class Analysis(NamedTuple):
+    """The reference data a report is built with."""
+
+    ip_data: IPData
+    verdict_data: VerdictData
+
+
+def _load_analysis(settings: Settings) -> tuple[Future[None], Future[Analysis]]:
+    """The analysis code and its reference data, loaded in a thread (the browser and the page
+    need none of it, and it needs ~1-2 s): ``checked`` once the settings' data is known to be
+    good (an unreadable SPYGLASS_MMDB, a broken YARA rule raise there), ``loaded`` when all of
+    it is in memory (``preload``). Daemon: an error exit need not wait for it."""
+    checked: Future[None] = Future()
+    loaded: Future[Analysis] = Future()
+
+    def load() -> None:
+        try:
+            from spyglass.analyze import har, render  # noqa: F401  (imported for later)
+            from spyglass.analyze.enrich import IPData
+            from spyglass.analyze.report import preload
+            from spyglass.analyze.verdicts.data import VerdictData
+
+            analysis = Analysis(IPData.from_settings(settings), VerdictData.from_settings(settings))
+            checked.set_result(None)
+            preload(*analysis)
+            loaded.set_result(analysis)
+        except BaseException as e:  # handed on to whoever waits for the data
+            for future in (checked, loaded):
+                if not future.done():
+                    future.set_exception(e)
+
+    threading.Thread(target=load, name="spyglass-analysis", daemon=True).start()
+    return checked, loaded
+
+
+async def _scan(
+    url: str, options: ScanOptions, settings: Settings, checked: Future[None] | None = None
+) -> RawCapture:
     # The target is judged before a browser is started: a refused URL costs nothing.
     target = await check_target(url, options, settings)
     with _progress(f"Scanning {target}"):
         async with BrowserPool(settings) as pool:
+            if checked is not None:  # bad reference data stops the scan before the page is seen
+                await asyncio.wrap_future(checked)
             return await pool.capture(target, options)
 
 
 def write_outputs(folder: Path, capture: RawCapture, report: Report) -> None:
+    from spyglass.analyze.har import build_har
+
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.json").write_text(json.dumps(report.to_json_dict(), indent=2))
     (folder / "capture.har").write_text(json.dumps(build_har(capture), indent=1))
@@ -411,6 +462,8 @@ def _progress(message: str) -> contextlib.AbstractContextManager[object]:
     """A spinner on a terminal; nothing when stderr is piped or captured."""
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
+    from rich.console import Console
+
     return Console(stderr=True).status(message)
 
 

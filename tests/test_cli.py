@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from spyglass import cli
+from spyglass.analyze import report
+from spyglass.capture.browser import BrowserPool
+from spyglass.models import RawCapture
 from spyglass.store import Store
 from tests.conftest import TEST_NETWORKS
 from tests.testweb import TestWeb
@@ -88,6 +95,38 @@ def test_a_broken_yara_rule_stops_the_scan_before_it_starts(
     result = CliRunner().invoke(cli.main, ["scan", web.url("news.test")])
     assert result.exit_code == 2
     assert "mine.yar" in result.output
+
+
+def test_scanning_imports_no_analysis_before_it_needs_it() -> None:
+    """The analysis (~1 s of imports) loads in a thread while the browser starts."""
+    code = "import sys, spyglass.cli; print(sorted(m for m in sys.modules if 'analyze' in m))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_reference_data_loads_while_the_page_loads(
+    env: None, web: TestWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    capturing = threading.Event()
+    loaded_in: list[str] = []
+    real_capture, real_preload = BrowserPool.capture, report.preload
+
+    async def capture(self: BrowserPool, *args: Any, **kwargs: Any) -> RawCapture:
+        capturing.set()
+        return await real_capture(self, *args, **kwargs)
+
+    def preload(*args: Any) -> None:
+        # Sequential loading (data first, then the browser) would never get past this.
+        assert capturing.wait(timeout=60), "the page was not being loaded meanwhile"
+        real_preload(*args)
+        loaded_in.append(threading.current_thread().name)
+
+    monkeypatch.setattr(BrowserPool, "capture", capture)
+    monkeypatch.setattr(report, "preload", preload)
+    result = CliRunner().invoke(cli.main, ["scan", web.url("news.test"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert loaded_in == ["spyglass-analysis"]
+    assert json.loads(result.output)["meta"]["processors"]["wappa"]["state"] == "done"
 
 
 def test_keys_list_and_revoke(

