@@ -29,6 +29,7 @@ from pathlib import Path
 
 BROWSER_USER = "spyglass-browser"
 FALLBACK_USER = "nobody"
+HOME_PREFIX = "spyglass-browser-"  # + the owner's pid: see _remove_orphans
 # What Chromium prints when it cannot start its sandbox (no user namespaces, no setuid helper).
 SANDBOX_FAILURE_TEXT = "No usable sandbox"
 
@@ -84,7 +85,9 @@ class BrowserHome:
 
     @classmethod
     def create(cls, user: BrowserUser, parent: Path | None = None) -> BrowserHome:
-        root = Path(tempfile.mkdtemp(prefix="spyglass-browser-", dir=parent))
+        parent = Path(parent or tempfile.gettempdir())
+        _remove_orphans(parent)
+        root = Path(tempfile.mkdtemp(prefix=f"{HOME_PREFIX}{os.getpid()}-", dir=parent))
         made = cls(root)
         for folder in (made.home, made.tmp, made.downloads):
             folder.mkdir(mode=0o700)
@@ -96,6 +99,19 @@ class BrowserHome:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _remove_orphans(parent: Path) -> None:
+    """Homes of processes that died without closing their browser (kill -9): the pid in the
+    name is the owner's, and a home whose owner is gone is nobody's."""
+    for path in parent.glob(HOME_PREFIX + "*"):
+        owner = path.name.removeprefix(HOME_PREFIX).partition("-")[0]
+        if (
+            owner.isdigit()
+            and not Path(f"/proc/{owner}").exists()
+            and path.stat().st_uid == os.geteuid()
+        ):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def browser_environment(home: BrowserHome) -> dict[str, str]:

@@ -21,6 +21,7 @@ import pytest
 
 from spyglass.capture.browser import BrowserPool
 from spyglass.capture.memory import tree_rss
+from spyglass.capture.sandbox import HOME_PREFIX, BrowserHome, browser_user
 from spyglass.models import FailureReason, RawCapture, ScanOptions
 from spyglass.settings import Settings
 from spyglass.store import Store
@@ -278,3 +279,23 @@ async def test_final_url_follows_a_top_level_blob_navigation(
     assert capture.final_url.startswith("blob:http://hostile.test"), capture.final_url
     assert capture.title == "Blob document"
     assert capture.text is not None and "Sign in to continue" in capture.text
+
+
+def test_a_dead_workers_browser_home_is_removed_by_the_next(tmp_path: Path) -> None:
+    """kill -9 leaves a worker's browser folders behind; the next browser home clears them."""
+    user = browser_user()
+    orphan = tmp_path / f"{HOME_PREFIX}{_gone_pid()}-abc"
+    (orphan / "home").mkdir(parents=True)
+    alive = tmp_path / f"{HOME_PREFIX}{os.getpid()}-def"
+    alive.mkdir()
+    made = BrowserHome.create(user, tmp_path)
+    try:
+        assert not orphan.exists() and alive.exists() and made.root.exists()
+    finally:
+        made.remove()
+
+
+def _gone_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
