@@ -19,6 +19,7 @@ browser as before.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shlex
@@ -106,12 +107,12 @@ def _remove_orphans(parent: Path) -> None:
     name is the owner's, and a home whose owner is gone is nobody's."""
     for path in parent.glob(HOME_PREFIX + "*"):
         owner = path.name.removeprefix(HOME_PREFIX).partition("-")[0]
-        if (
-            owner.isdigit()
-            and not Path(f"/proc/{owner}").exists()
-            and path.stat().st_uid == os.geteuid()
-        ):
-            shutil.rmtree(path, ignore_errors=True)
+        if not owner.isdigit() or Path(f"/proc/{owner}").exists():
+            continue
+        # (another process may be removing it too: a home that is gone is fine)
+        with contextlib.suppress(OSError):
+            if path.stat().st_uid == os.geteuid():
+                shutil.rmtree(path)
 
 
 def browser_environment(home: BrowserHome) -> dict[str, str]:
