@@ -135,7 +135,11 @@ class BrowserPool:
     async def start(self) -> None:
         if self._playwright is None:
             self._playwright = await async_playwright().start()
-        await self._launch()
+        try:
+            await self._launch()
+        except BaseException:
+            await self.close()  # ``async with`` will not: the driver must not outlive us
+            raise
 
     async def close(self) -> None:
         await self._close_browser()
