@@ -31,6 +31,8 @@ import signal
 from pathlib import Path
 from typing import Protocol
 
+from spyglass.errors import BrowserError
+
 log = logging.getLogger("spyglass.capture.memory")
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -159,7 +161,7 @@ def memory_bound(limit_mb: int, name: str, method: str = "auto") -> MemoryBound:
         if bound is not None:
             return bound
         if method == "cgroup":
-            raise RuntimeError("no memory cgroup can be made here")
+            raise BrowserError("no memory cgroup can be made here")
     return WatchdogBound(limit)
 
 

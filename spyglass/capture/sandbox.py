@@ -28,6 +28,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from spyglass.errors import BrowserError
+
 BROWSER_USER = "spyglass-browser"
 FALLBACK_USER = "nobody"
 HOME_PREFIX = "spyglass-browser-"  # + the owner's pid: see _remove_orphans
@@ -58,7 +60,7 @@ def browser_user(preferred: str = BROWSER_USER) -> BrowserUser:
             continue
         if entry.pw_uid != 0:
             return BrowserUser(entry.pw_name, entry.pw_uid, entry.pw_gid, switch=True)
-    raise RuntimeError(f"no unprivileged user to run the browser as ({preferred}, {FALLBACK_USER})")
+    raise BrowserError(f"no unprivileged user to run the browser as ({preferred}, {FALLBACK_USER})")
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ class ScanSession:
         )
         self.memory = memory
         self._memory_kills = memory.kills() if memory is not None else 0
-        self.downloads = DownloadLimits(settings.max_download_bytes)
+        self.download_limits = DownloadLimits(settings.max_download_bytes)
         self.context_wedged = False  # closing the context hung: the browser must go
         self._capture = RawCapture(url=url, options=options, started_at=self.started_at,
                                    finished_at=self.started_at, isolation=isolation)  # fmt: skip
@@ -239,7 +239,7 @@ class ScanSession:
             page.clock.install() if self.options.javascript else _nothing(),
             self.records.attach(cdp) if self.records.enabled else _nothing(),
             decoys.deny_clipboard(cdp),
-            self.downloads.attach(cdp),
+            self.download_limits.attach(cdp),
         )
 
         await self._navigate(page)
@@ -460,8 +460,8 @@ class ScanSession:
             await download.cancel()
             return
         except PlaywrightError as e:
-            if download.url in self.downloads.cancelled:
-                record.size = self.downloads.cancelled[download.url]
+            if download.url in self.download_limits.cancelled:
+                record.size = self.download_limits.cancelled[download.url]
                 record.note = f"larger than {cap} bytes: cancelled while downloading"
             else:
                 record.note = f"download failed: {str(e).splitlines()[0][:200]}"
