@@ -136,11 +136,11 @@ def fresh_workers(web: Web, workers: int, scans: int) -> list[list[float]]:
 async def worker_child(web: Web, scans: int) -> list[float]:
     """What ``spyglass worker`` does before its first scan (``worker.run_workers``), then
     ``scans`` scans, each capture + report."""
-    from spyglass.analyze.enrich import IPData
     from spyglass.analyze.report import build_report, preload
-    from spyglass.analyze.verdicts.data import VerdictData
     from spyglass.capture.browser import BrowserPool
     from spyglass.models import ScanOptions, TaskInfo
+    from spyglass.refdata.ipdata import IPData
+    from spyglass.refdata.verdicts import VerdictData
     from spyglass.settings import Settings
 
     settings = Settings(allow_networks=("127.0.0.0/25", "::1/128"), resolve=dict(web.pins),

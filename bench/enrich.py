@@ -33,8 +33,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.capture import machine_info, progress, spyglass_settings, table, testweb_process
-from spyglass.analyze import lists as lists_module
 from spyglass.analyze import report as report_module
+from spyglass.analyze.document import lists as lists_module
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import RawCapture, ScanOptions, TaskInfo
 

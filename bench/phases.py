@@ -23,7 +23,7 @@ from typing import Any
 from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api._generated import Clock
 
-from spyglass.capture import artifacts, browser, proxy, recorder, session, settle
+from spyglass.capture import browser, proxy, readout, recorder, session, settle
 
 # (owner, attribute, phase). Owners are the modules or classes the caller looks the name up in:
 # session.py calls ``settle(...)`` by its imported name, so it is patched in ``session``.
@@ -43,12 +43,12 @@ TIMED: list[tuple[Any, str, str]] = [
     (settle, "wait_quiet", "  settle: wait quiet (1st)"),
     (settle, "fast_forward", "  settle: fast-forward 61 s"),
     (session.ScanSession, "_read_page", "read page (total)"),
-    (artifacts, "title", "  read: title"),
-    (artifacts, "dom", "  read: dom"),
-    (artifacts, "visible_text", "  read: text"),
-    (artifacts, "js_globals", "  read: globals"),
-    (artifacts, "cookies", "  read: cookies"),
-    (artifacts, "screenshot", "  read: screenshot"),
+    (readout, "title", "  read: title"),
+    (readout, "dom", "  read: dom"),
+    (readout, "visible_text", "  read: text"),
+    (readout, "js_globals", "  read: globals"),
+    (readout, "cookies", "  read: cookies"),
+    (readout, "screenshot", "  read: screenshot"),
     (session.ScanSession, "_favicon", "  read: favicon"),
     (recorder.Recorder, "wait_for_bodies", "wait for bodies"),
     (session.ScanSession, "_close", "context close"),

@@ -62,8 +62,8 @@ from bench.capture import machine_info, progress, table
 from spyglass.errors import InvalidQuery
 from spyglass.store import Store
 from spyglass.store.db import SORT_KEY_BITS, epoch_ms
-from spyglass.store.index import index_numbers, index_terms, index_text, summary_of
-from spyglass.store.search import index_viewer
+from spyglass.store.search_sql import index_viewer
+from spyglass.store.terms import index_numbers, index_terms, index_text, summary_of
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_DATABASE = "spyglass_bench_search"

@@ -20,21 +20,21 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from spyglass.capture.browser import BrowserPool, check_browser
-from spyglass.capture.guard import check_target
 from spyglass.errors import InvalidOption, SpyglassError
-from spyglass.models import CookieSpec, RawCapture, Report, ScanOptions, TaskInfo, Viewport
+from spyglass.models import CookieSpec, RawCapture, ScanOptions, TaskInfo, Viewport
+from spyglass.netpolicy import check_target
 from spyglass.settings import Settings, parse_networks, parse_pins
 
 # The analysis (~1 s of imports and data) is imported where it is used: `scan` loads it in a
 # thread while the browser starts and the page loads (`_load_analysis`).
 if TYPE_CHECKING:
-    from spyglass.analyze.enrich import IPData
-    from spyglass.analyze.verdicts.data import VerdictData
+    from spyglass.pipeline import FinishedScan, RefData
+    from spyglass.refdata.ipdata import IPData
     from spyglass.store import Store
 
 EXIT_SCAN_FAILED = 7
@@ -121,7 +121,7 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
         )
         checked, loaded = _load_analysis(settings)
         capture = asyncio.run(_scan(url, options, settings, checked))
-        ip_data, verdict_data = loaded.result()
+        refdata = loaded.result()
     except SpyglassError as e:
         click.echo(f"spyglass: {e.format_message()}", err=True)
         sys.exit(e.exit_code)
@@ -137,12 +137,13 @@ def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent:
         source="cli",
         scanner_country=settings.scanner_country,
     )
-    from spyglass.analyze.render import render_text
-    from spyglass.analyze.report import build_report
+    from spyglass.pipeline import finish_scan
+    from spyglass.render import render_text
 
-    report = build_report(capture, task, ip_data, verdict_data)
+    finished = finish_scan(capture, task, refdata)
     if out is not None:
-        write_outputs(out, capture, report)
+        write_outputs(out, capture, finished)
+    report = finished.report
     click.echo(json.dumps(report.to_json_dict(), indent=2) if as_json else render_text(report))
     if capture.failure is not None:
         sys.exit(EXIT_SCAN_FAILED)
@@ -326,7 +327,7 @@ def data_update(file: Path) -> None:
     """
     import xml.etree.ElementTree as ET
 
-    from spyglass.analyze import sanctions
+    from spyglass.refdata import sanctions_list as sanctions
 
     settings = _settings_or_exit()
     try:
@@ -394,37 +395,27 @@ def _settings_or_exit() -> Settings:
 
 
 def _ip_data_or_exit(settings: Settings) -> IPData:
-    from spyglass.analyze.enrich import IPData
+    from spyglass.refdata.ipdata import IPData
 
     return _or_exit(lambda: IPData.from_settings(settings))
 
 
-class Analysis(NamedTuple):
-    """The reference data a report is built with."""
-
-    ip_data: IPData
-    verdict_data: VerdictData
-
-
-def _load_analysis(settings: Settings) -> tuple[Future[None], Future[Analysis]]:
+def _load_analysis(settings: Settings) -> tuple[Future[None], Future[RefData]]:
     """The analysis code and its reference data, loaded in a thread (the browser and the page
     need none of it, and it needs ~1-2 s): ``checked`` once the settings' data is known to be
     good (an unreadable SPYGLASS_MMDB, a broken YARA rule raise there), ``loaded`` when all of
     it is in memory (``preload``). Daemon: an error exit need not wait for it."""
     checked: Future[None] = Future()
-    loaded: Future[Analysis] = Future()
+    loaded: Future[RefData] = Future()
 
     def load() -> None:
         try:
-            from spyglass.analyze import har, render  # noqa: F401  (imported for later)
-            from spyglass.analyze.enrich import IPData
-            from spyglass.analyze.report import preload
-            from spyglass.analyze.verdicts.data import VerdictData
+            from spyglass.pipeline import RefData
 
-            analysis = Analysis(IPData.from_settings(settings), VerdictData.from_settings(settings))
+            refdata = RefData.from_settings(settings)
             checked.set_result(None)
-            preload(*analysis)
-            loaded.set_result(analysis)
+            refdata.preload()
+            loaded.set_result(refdata)
         except BaseException as e:  # handed on to whoever waits for the data
             for future in (checked, loaded):
                 if not future.done():
@@ -446,12 +437,10 @@ async def _scan(
             return await pool.capture(target, options)
 
 
-def write_outputs(folder: Path, capture: RawCapture, report: Report) -> None:
-    from spyglass.analyze.har import build_har
-
+def write_outputs(folder: Path, capture: RawCapture, finished: FinishedScan) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.json").write_text(json.dumps(report.to_json_dict(), indent=2))
-    (folder / "capture.har").write_text(json.dumps(build_har(capture), indent=1))
+    (folder / "report.json").write_text(json.dumps(finished.report.to_json_dict(), indent=2))
+    (folder / "capture.har").write_text(json.dumps(finished.har, indent=1))
     if capture.dom is not None:
         (folder / "dom.html").write_text(capture.dom)
     if capture.screenshot is not None:

@@ -431,7 +431,8 @@ class Identifier(_ReportModel):
 
 
 class Pivots(_ReportModel):
-    """Identifiers that tie pages of one kit or one operator together (see ``pivots.py``)."""
+    """Identifiers that tie pages of one kit or one operator together (see
+    ``analyze/detect/identifiers.py``)."""
 
     structure_hash: str | None = None
     screenshot_phash: str | None = None  # 64-bit perceptual hash, hex

@@ -290,7 +290,7 @@ class Settings(BaseModel):
             default="unknown",
         ),
     ] = None
-    # First that knows wins (analyze/enrich.py).
+    # First that knows wins (refdata/ipdata.py).
     mmdb: Annotated[
         tuple[Path, ...],
         Env(
@@ -300,7 +300,7 @@ class Settings(BaseModel):
             "separated by `:`, consulted in order before the shipped data",
         ),
     ] = ()
-    # analyze/sanctions.py.
+    # refdata/sanctions_list.py.
     sanctions_path: Annotated[
         Path | None,
         Env(

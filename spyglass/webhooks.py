@@ -15,7 +15,9 @@ import logging
 
 import httpx
 
-from spyglass.capture.guard import (
+from spyglass.errors import BlockedAddress, SpyglassError
+from spyglass.models import ClaimedJob
+from spyglass.netpolicy import (
     NetworkPolicy,
     Resolver,
     choose_address,
@@ -24,8 +26,6 @@ from spyglass.capture.guard import (
     parse_target,
     parse_url,
 )
-from spyglass.errors import BlockedAddress, SpyglassError
-from spyglass.models import ClaimedJob
 from spyglass.settings import Settings
 
 log = logging.getLogger("spyglass.webhooks")

@@ -13,17 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import json
 import logging
 import uuid as uuidlib
 
-from spyglass.analyze.enrich import IPData
-from spyglass.analyze.har import build_har
-from spyglass.analyze.report import build_report, preload
-from spyglass.analyze.verdicts.data import VerdictData
 from spyglass.capture.browser import BrowserPool
 from spyglass.errors import GuardError, InputError, SpyglassError
-from spyglass.models import ClaimedJob, RawCapture, TaskInfo
+from spyglass.models import ClaimedJob, RawCapture
+from spyglass.pipeline import RefData, finish_scan, save_scan, task_for_job
+from spyglass.refdata.ipdata import IPData
 from spyglass.settings import Settings
 from spyglass.store import Store
 from spyglass.webhooks import notify
@@ -40,14 +37,12 @@ class Worker:
         store: Store,
         pool: BrowserPool,
         name: str | None = None,
-        ip_data: IPData | None = None,
-        verdict_data: VerdictData | None = None,
+        refdata: RefData | None = None,
     ):
         self.settings = settings
         self.store = store
         self.pool = pool
-        self.ip_data = ip_data  # None: the shipped AS/country data only
-        self.verdict_data = verdict_data  # None: the shipped sanctions list and YARA rules
+        self.refdata = refdata  # None: the data shipped with Spyglass only
         self.id = name or f"worker-{uuidlib.uuid4().hex[:8]}"
         self.done = 0
 
@@ -103,26 +98,8 @@ class Worker:
                 await notify(request.webhook_url, job, self.settings)
 
     def _complete(self, job: ClaimedJob, capture: RawCapture) -> bool:
-        request = job.request
-        task = TaskInfo(
-            uuid=job.scan_uuid,
-            time=job.submitted_at,
-            url=request.url,
-            visibility=request.visibility,
-            method=request.method,
-            source=job.owner or "anonymous",
-            tags=list(request.tags),
-            submitter_country=request.submitter_country,
-            scanner_country=self.settings.scanner_country,
-            base_url=self.settings.public_url,
-        )
-        report = build_report(capture, task, self.ip_data, self.verdict_data).to_json_dict()
-        dom_sha = None
-        if capture.dom is not None:
-            dom_sha = self.store.blobs.put(capture.dom.encode("utf-8"))
-        har = json.dumps(build_har(capture)).encode("utf-8")
-        har_sha = self.store.blobs.put(har)
-        return self.store.complete(job, report, capture, dom_sha256=dom_sha, har_sha256=har_sha)
+        finished = finish_scan(capture, task_for_job(job, self.settings), self.refdata)
+        return save_scan(self.store, job, capture, finished)
 
 
 async def run_workers(
@@ -138,17 +115,13 @@ async def run_workers(
     if count <= 0:
         return
     stop = stop or asyncio.Event()
-    ip_data = ip_data if ip_data is not None else IPData.from_settings(settings)
-    verdict_data = VerdictData.from_settings(settings)  # a broken YARA rule stops us here
-    await asyncio.to_thread(preload, ip_data, verdict_data)
+    refdata = RefData.from_settings(settings, ip_data)  # a broken YARA rule stops us here
+    await asyncio.to_thread(refdata.preload)
     # The enrichment data is ~280,000 long-lived objects; every full collection would walk
     # them again (~160 ms, measured in bench/ui.py, on the API's requests too when `serve`
     # runs workers). Frozen, the collector leaves them alone.
     gc.collect()
     gc.freeze()
     async with BrowserPool(settings) as pool:
-        workers = [
-            Worker(settings, store, pool, ip_data=ip_data, verdict_data=verdict_data)
-            for _ in range(count)
-        ]
+        workers = [Worker(settings, store, pool, refdata=refdata) for _ in range(count)]
         await asyncio.gather(*(w.run(stop) for w in workers))

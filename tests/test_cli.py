@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from spyglass import cli
-from spyglass.analyze import report
 from spyglass.capture.browser import BrowserPool
 from spyglass.models import RawCapture
+from spyglass.pipeline import RefData
 from spyglass.store import Store
 from tests.conftest import TEST_NETWORKS
 from tests.testweb import TestWeb
@@ -109,20 +109,20 @@ def test_reference_data_loads_while_the_page_loads(
 ) -> None:
     capturing = threading.Event()
     loaded_in: list[str] = []
-    real_capture, real_preload = BrowserPool.capture, report.preload
+    real_capture, real_preload = BrowserPool.capture, RefData.preload
 
     async def capture(self: BrowserPool, *args: Any, **kwargs: Any) -> RawCapture:
         capturing.set()
         return await real_capture(self, *args, **kwargs)
 
-    def preload(*args: Any) -> None:
+    def preload(refdata: RefData) -> None:
         # Sequential loading (data first, then the browser) would never get past this.
         assert capturing.wait(timeout=60), "the page was not being loaded meanwhile"
-        real_preload(*args)
+        real_preload(refdata)
         loaded_in.append(threading.current_thread().name)
 
     monkeypatch.setattr(BrowserPool, "capture", capture)
-    monkeypatch.setattr(report, "preload", preload)
+    monkeypatch.setattr(RefData, "preload", preload)
     result = CliRunner().invoke(cli.main, ["scan", web.url("news.test"), "--json"])
     assert result.exit_code == 0, result.output
     assert loaded_in == ["spyglass-analysis"]

@@ -9,11 +9,12 @@ Composes the small analyzers; adds nothing of its own but the document's layout:
   ``popups``, ``downloads``, ``navigations`` and ``blocked``.
 - ``meta.processors.download`` lists downloads (XSOAR reads ``data[0]``).
 - Enrichment comes next, each enricher writing its own ``meta.processors`` entry (data source,
-  version): AS and country of the addresses (``enrich.py``), technologies (``tech.py``) and
-  pivots such as the DOM structure hash and favicon hashes (``pivots.py``). All offline.
-- Then what the verdicts read: ``wallet`` (the decoy-wallet requests decoded, ``wallet.py``),
-  ``clipboard`` (``clipboard.py``), ``lists.cryptoAddresses`` (``crypto.py``, matched against
-  the sanctions list); last ``verdicts`` (``verdicts/``: every engine, then the combiner).
+  version): AS and country of the addresses (``document/addresses.py``), technologies
+  (``detect/tech``) and pivots such as the DOM structure hash and favicon hashes
+  (``detect/identifiers.py``). All offline.
+- Then what the verdicts read: ``wallet`` (the decoy-wallet requests decoded, ``wallet/``),
+  ``clipboard`` (``document/clipboard.py``), ``lists.cryptoAddresses`` (``detect/crypto.py``,
+  matched against the sanctions list); last ``verdicts`` (``verdicts/``: every engine, then the combiner).
 
 Pure: same capture and task in, same report out; nothing is read from the clock or the network.
 """
@@ -29,26 +30,28 @@ from PIL import Image
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from spyglass.analyze.clipboard import add_clipboard
-from spyglass.analyze.crypto import add_crypto_addresses
+from spyglass.analyze.detect.crypto import add_crypto_addresses
+from spyglass.analyze.detect.identifiers import add_pivots
+from spyglass.analyze.detect.tech.technologies import add_technologies
+from spyglass.analyze.document.addresses import enrich_report
+from spyglass.analyze.document.clipboard import add_clipboard
+from spyglass.analyze.document.forms import analyze_forms
+from spyglass.analyze.document.links import extract_links
+from spyglass.analyze.document.lists import build_lists
+from spyglass.analyze.document.page import build_page, primary_transaction
+from spyglass.analyze.document.redirects import redirect_chain, redirect_label
+from spyglass.analyze.document.requests import build_requests
+from spyglass.analyze.document.stats import build_stats
+from spyglass.analyze.document.text import normalize_text, text_from_dom
 from spyglass.analyze.domains import apex_domain, host_of
-from spyglass.analyze.enrich import IPData, enrich_report
-from spyglass.analyze.forms import analyze_forms
-from spyglass.analyze.links import extract_links
-from spyglass.analyze.lists import build_lists
-from spyglass.analyze.page import build_page, primary_transaction
-from spyglass.analyze.pivots import add_pivots
-from spyglass.analyze.redirects import redirect_chain, redirect_label
-from spyglass.analyze.requests import build_requests
-from spyglass.analyze.stats import build_stats
-from spyglass.analyze.tech import add_technologies, compiled
-from spyglass.analyze.text import normalize_text, text_from_dom
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.analyze.verdicts import add_verdicts
 from spyglass.analyze.verdicts.combine import no_votes
-from spyglass.analyze.verdicts.data import VerdictData
-from spyglass.analyze.wallet import add_wallet
+from spyglass.analyze.wallet.decode import add_wallet
 from spyglass.models import ConsoleMessage, Link, RawCapture, Redirect, Report, TaskInfo
+from spyglass.refdata.ipdata import IPData
+from spyglass.refdata.techindex import compiled
+from spyglass.refdata.verdicts import VerdictData
 
 
 def build_report(
@@ -90,7 +93,7 @@ def build_report(
     add_wallet(report, capture)
     add_clipboard(report, capture)
     add_crypto_addresses(report, capture, verdict_data.sanctions)
-    add_verdicts(report, capture, verdict_data.extra())
+    add_verdicts(report, capture, verdict_data)
     return report
 
 

@@ -22,8 +22,7 @@ from types import TracebackType
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from spyglass.capture import artifacts
-from spyglass.capture.guard import check_target
+from spyglass.capture import readout
 from spyglass.capture.memory import MemoryBound, cgroup_name, memory_bound
 from spyglass.capture.proxy import ByteBudget
 from spyglass.capture.sandbox import (
@@ -36,6 +35,7 @@ from spyglass.capture.sandbox import (
 from spyglass.capture.session import ScanSession
 from spyglass.errors import BrowserError, SandboxUnavailable
 from spyglass.models import Failure, FailureReason, Isolation, RawCapture, ScanOptions
+from spyglass.netpolicy import check_target
 from spyglass.settings import Settings
 
 log = logging.getLogger("spyglass.capture.browser")
@@ -220,7 +220,7 @@ class BrowserPool:
         try:
             page = await context.new_page()
             await page.clock.install()  # a scan's page has the fake clock's globals too
-            self._baseline = await artifacts.baseline_globals(page)
+            self._baseline = await readout.baseline_globals(page)
         finally:
             await context.close()
 

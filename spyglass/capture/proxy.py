@@ -26,9 +26,9 @@ import struct
 from collections.abc import Callable
 from types import TracebackType
 
-from spyglass.capture.guard import NetworkPolicy, Resolver, choose_address
 from spyglass.errors import BlockedAddress, UnresolvableHost
 from spyglass.models import BlockedConnection
+from spyglass.netpolicy import NetworkPolicy, Resolver, choose_address
 
 # SOCKS5 reply codes (RFC 1928 §6)
 _OK, _FAILURE, _NOT_ALLOWED, _NET_UNREACHABLE, _HOST_UNREACHABLE, _REFUSED = 0, 1, 2, 3, 4, 5

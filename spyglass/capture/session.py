@@ -34,10 +34,8 @@ from playwright.async_api import (
     Error as PlaywrightError,
 )
 
-from spyglass import fingerprints
-from spyglass.capture import artifacts, decoys
+from spyglass.capture import decoys, readout
 from spyglass.capture.downloads import DownloadLimits
-from spyglass.capture.guard import host_and_port, scan_policy
 from spyglass.capture.interact import interact
 from spyglass.capture.memory import MemoryBound
 from spyglass.capture.proxy import ByteBudget, GuardProxy
@@ -55,6 +53,8 @@ from spyglass.models import (
     ScanOptions,
     Transaction,
 )
+from spyglass.netpolicy import host_and_port, scan_policy
+from spyglass.refdata import fingerprints
 from spyglass.settings import Settings
 
 T = TypeVar("T")
@@ -306,11 +306,11 @@ class ScanSession:
         capture.final_url = self.recorder.main_url or page.url
         # Independent reads go out together: their round trips overlap.
         title, dom, text, scripting, cookies, _ = await asyncio.gather(
-            self._step("title", artifacts.title(page, share)),
-            self._step("dom", artifacts.dom(page, cdp, share)),
-            self._step("text", artifacts.visible_text(page, share)),
+            self._step("title", readout.title(page, share)),
+            self._step("dom", readout.dom(page, cdp, share)),
+            self._step("text", readout.visible_text(page, share)),
             self._globals_and_properties(page, share) if self.options.javascript else _nothing(),
-            self._step("cookies", artifacts.cookies(cdp, share)),
+            self._step("cookies", readout.cookies(cdp, share)),
             self._step("favicon", self._favicon(page, context, share)),
         )
         capture.title, capture.dom, capture.text = title, dom, text
@@ -319,7 +319,7 @@ class ScanSession:
         # Last: the screenshot may resize the viewport, which would change what the reads see.
         shot = await self._step(
             "screenshot",
-            artifacts.screenshot(
+            readout.screenshot(
                 page, cdp, max_height=self.settings.screenshot_max_height,
                 timeout=max(1.0, self.remaining() / 2),
             ),
@@ -338,16 +338,16 @@ class ScanSession:
         in this process and Playwright's driver. A page with more globals than are listed gets
         every chain read."""
         found = await self._step(
-            "globals", artifacts.js_globals(page, self.baseline_globals, timeout)
+            "globals", readout.js_globals(page, self.baseline_globals, timeout)
         )
         chains = fingerprints.js_chains()
-        if found is not None and len(found) < artifacts.MAX_GLOBALS:
+        if found is not None and len(found) < readout.MAX_GLOBALS:
             by_root = fingerprints.js_chains_by_root()
             roots = self._baseline_roots | {g.prop for g in found}
             chains = tuple(c for root in roots & by_root.keys() for c in by_root[root])
         if self._decoy_globals:
             chains = tuple(c for c in chains if c.partition(".")[0] not in self._decoy_globals)
-        reading = artifacts.js_properties(page, chains, timeout) if chains else _nothing()
+        reading = readout.js_properties(page, chains, timeout) if chains else _nothing()
         values = await self._step("js properties", reading)
         return found or [], values or {}
 
@@ -356,7 +356,7 @@ class ScanSession:
         not (Playwright keeps some out of the page), fetch it through the same guard proxy."""
         if not self.options.javascript:
             return
-        url = await artifacts.favicon_url(page, timeout)
+        url = await readout.favicon_url(page, timeout)
         seen = [hop for hop in self.recorder.transactions if hop.url == url]
         for hop in seen:
             if hop.body_sha256 and hop.status == 200:

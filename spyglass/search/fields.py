@@ -92,7 +92,7 @@ FIELDS: dict[str, Field] = {
     "crypto.chain": _keyword("crypto.chain"),
     # A scan that showed an address on a sanctions list: crypto.sanctioned:true.
     "crypto.sanctioned": _keyword("crypto.sanctioned", "bool"),
-    # Look-alike pivots (analyze/pivots.py).
+    # Look-alike pivots (analyze/detect/identifiers.py).
     "structure": _keyword("structure"),
     "phash": _keyword("phash"),
     "favicon": _keyword("favicon"),

@@ -4,7 +4,7 @@
     == And((Keyword("domain", "news.test"), Not(NumberRange("page.status", 400, 599))))
 
 luqum parses the syntax; this module checks every field and value against ``fields.FIELDS``
-and produces the tree ``store/search.py`` turns into SQL (always with bound parameters). What
+and produces the tree ``store/search_sql.py`` turns into SQL (always with bound parameters). What
 it accepts: ``field:value``, ``"quoted phrases"``, ``AND`` / ``OR`` / ``NOT`` / ``-term`` /
 ``+term`` (terms side by side are ANDed, as on urlscan.io), parentheses, ``field:(a OR b)``,
 ``*`` and ``?`` wildcards, ranges ``[a TO b]`` ``{a TO b}`` ``>x`` ``>=x`` ``<x`` ``<=x`` on

@@ -1,4 +1,4 @@
-"""How values look in the index, shared by what writes it (``store/index.py``) and what
+"""How values look in the index, shared by what writes it (``store/terms.py``) and what
 queries it (``search/query.py``): a value is found only if both normalise it the same way."""
 
 from __future__ import annotations

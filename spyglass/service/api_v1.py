@@ -33,13 +33,13 @@ from spyglass.service.documents import (
     result_url,
     search_hit,
 )
-from spyglass.service.errors import APIError, UrlscanJSONResponse, error_responses
+from spyglass.service.error_bodies import APIError, UrlscanJSONResponse, error_responses
 from spyglass.service.ratelimit import ACTIONS
 from spyglass.service.routing import route
 from spyglass.service.scans import MAX_WAIT, finished_scan, visible_scan
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.settings import Settings
-from spyglass.store.search import SearchResult, SearchTimeout, checked_cursor
+from spyglass.store.search_sql import SearchResult, SearchTimeout, checked_cursor
 
 MAX_SEARCH_SIZE = 10000
 # The paging parameters of every search-shaped answer.

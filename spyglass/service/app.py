@@ -19,11 +19,11 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
-from spyglass.analyze.enrich import IPData
 from spyglass.models import Isolation
+from spyglass.refdata.ipdata import IPData
 from spyglass.service import api_v1, artifacts, ui
 from spyglass.service.dependencies import StoreDep
-from spyglass.service.errors import UrlscanJSONResponse, install_error_handlers
+from spyglass.service.error_bodies import UrlscanJSONResponse, install_error_handlers
 from spyglass.service.middleware import ArtifactHeaders, HeadWithoutBody, RateLimitHeaders
 from spyglass.service.ratelimit import RateLimiter
 from spyglass.service.routing import route

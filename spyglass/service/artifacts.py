@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from spyglass.models import ScanRecord
 from spyglass.service.auth import Caller, CallerDep
 from spyglass.service.dependencies import StoreDep
-from spyglass.service.errors import APIError, error_responses
+from spyglass.service.error_bodies import APIError, error_responses
 from spyglass.service.routing import route
 from spyglass.service.scans import finished_scan
 from spyglass.store import Store

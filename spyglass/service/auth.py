@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from spyglass.models import ScanRecord
 from spyglass.service.dependencies import SettingsDep, StoreDep, get_rate_limiter
-from spyglass.service.errors import APIError
+from spyglass.service.error_bodies import APIError
 from spyglass.service.ratelimit import RateLimiter, RateLimitExceeded, Subject
 from spyglass.store import ApiKeyRecord, Store
 

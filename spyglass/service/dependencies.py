@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from spyglass.analyze.enrich import IPData
+from spyglass.refdata.ipdata import IPData
 from spyglass.service.ratelimit import RateLimiter
 from spyglass.settings import Settings
 from spyglass.store import Store

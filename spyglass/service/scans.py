@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from spyglass.models import ScanRecord, ScanStatus
 from spyglass.service.auth import Caller, can_view, is_uuid_shaped
-from spyglass.service.errors import APIError
+from spyglass.service.error_bodies import APIError
 from spyglass.store import Store
 
 NO_SUCH_SCAN = "No such scan submission"

@@ -17,8 +17,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from spyglass.analyze.enrich import IPData
-from spyglass.capture.guard import check_target, host_and_port, parse_target
 from spyglass.errors import (
     BlockedAddress,
     InputError,
@@ -27,7 +25,9 @@ from spyglass.errors import (
     UnresolvableHost,
 )
 from spyglass.models import ScanOptions, ScanRequest, Visibility
-from spyglass.service.errors import APIError
+from spyglass.netpolicy import check_target, host_and_port, parse_target
+from spyglass.refdata.ipdata import IPData
+from spyglass.service.error_bodies import APIError
 from spyglass.settings import Settings
 
 MAX_TAGS = 10

@@ -28,7 +28,7 @@ from spyglass.service.api_v1 import parse_search_after
 from spyglass.service.auth import Caller, can_view, enforce_rate_limit, is_uuid_shaped
 from spyglass.service.dependencies import IPDataDep, SettingsDep, StoreDep
 from spyglass.service.documents import search_hit
-from spyglass.service.errors import APIError
+from spyglass.service.error_bodies import APIError
 from spyglass.service.routing import route
 from spyglass.service.submission import ScanSubmission, checked_request, client_country
 from spyglass.service.views import pivot_href, report_view

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spyglass.analyze.domains import host_of
-from spyglass.analyze.render import submission_date
+from spyglass.render import submission_date
 from spyglass.search.pivots import Pivot, report_pivots, search_link
 
 _VISIBILITY = {"public": "Public", "unlisted": "Unlisted", "private": "Private"}

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest
 from spyglass.store import keys, queue, sessions
-from spyglass.store import search as search_module
+from spyglass.store import search_sql as search_module
 from spyglass.store.blobs import BlobStore, LocalBlobs
 from spyglass.store.db import ReportRow, Scan, make_engine, migrate, sqlite_url, utcnow, writer
 from spyglass.store.indexing import reindex_batch
 from spyglass.store.records import ApiKeyRecord, scan_record
-from spyglass.store.search import InvalidQuery, SearchResult, SearchTimeout
+from spyglass.store.search_sql import InvalidQuery, SearchResult, SearchTimeout
 
 # The migration that last rebuilt the search index: stores older than it are reindexed.
 REINDEXED_AT = "0002"
@@ -224,17 +224,17 @@ class Store:
         job: ClaimedJob,
         report: dict[str, Any],
         capture: RawCapture,
-        extra_blobs: dict[str, bytes] | None = None,
         *,
-        dom_sha256: str | None = None,
-        har_sha256: str | None = None,
+        dom: bytes | None = None,
+        har: bytes | None = None,
     ) -> bool:
-        """Finish ``job`` with its report; False (nothing written to the scan) when the lease
-        was lost. Blobs are stored by their content's sha256 (dict keys are not trusted)."""
+        """Finish ``job`` with its report, the capture's bodies and the scan's DOM and HAR;
+        False (nothing written to the scan) when the lease was lost. Blobs are stored by their
+        content's sha256 (the capture's dict keys are not trusted)."""
         for data in capture.blobs.values():
             self.blobs.put(data)
-        for data in (extra_blobs or {}).values():
-            self.blobs.put(data)
+        dom_sha256 = self.blobs.put(dom) if dom is not None else None
+        har_sha256 = self.blobs.put(har) if har is not None else None
         with self._write() as session:
             return queue.complete(
                 session,

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from spyglass.search.query import Text
-from spyglass.store.index import TextDocument
+from spyglass.store.terms import TextDocument
 
 _metadata = MetaData()  # created by migration 0002, per backend; not part of the ORM schema
 scan_text = Table(

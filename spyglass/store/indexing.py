@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from spyglass.models import ScanStatus
 from spyglass.store import fulltext
 from spyglass.store.db import ReportRow, Scan, ScanIndex, ScanNumber
-from spyglass.store.index import index_numbers, index_terms, index_text
-from spyglass.store.search import index_viewer
+from spyglass.store.search_sql import index_viewer
+from spyglass.store.terms import index_numbers, index_terms, index_text
 
 REINDEX_BATCH = 500  # scans per transaction
 

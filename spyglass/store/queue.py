@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, ScanStatus
 from spyglass.store.db import Job, ReportRow, Scan, epoch_ms, sha256_hex
-from spyglass.store.index import summary_of
 from spyglass.store.indexing import write_index
 from spyglass.store.records import scan_record
-from spyglass.store.search import new_sort_key
+from spyglass.store.search_sql import new_sort_key
+from spyglass.store.terms import summary_of
 
 DEFAULT_MAX_ATTEMPTS = 3
 RETRIES_EXHAUSTED = "retries_exhausted"

@@ -13,14 +13,14 @@ from importlib import resources
 
 import pytest
 
-from spyglass.analyze.brand_signals import page_signals, text_matches
-from spyglass.analyze.branddata import brand_info, brands, owner_of, path_digest
-from spyglass.analyze.brands import impersonated_brands
-from spyglass.analyze.lookalikes import damerau_levenshtein_1, lookalikes, skeleton
+from spyglass.analyze.brands.impersonation import impersonated_brands
+from spyglass.analyze.brands.lookalikes import damerau_levenshtein_1, lookalikes, skeleton
+from spyglass.analyze.brands.signals import page_signals, text_matches
 from spyglass.analyze.verdicts import engines
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.brands import brands_engine, credential_asks
 from spyglass.models import Favicon, RawCapture, Transaction
+from spyglass.refdata.brand_list import brand_info, brands, owner_of, path_digest
 from tests.conftest import report_of
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -321,7 +321,7 @@ def test_credential_asks() -> None:
 
 
 def test_engine_is_registered() -> None:
-    assert brands_engine in engines()
+    assert brands_engine in [engine.run for engine in engines()]
 
 
 def _sha(body: bytes) -> str:

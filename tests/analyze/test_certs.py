@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from spyglass.analyze.certs import certificate_list, parse_certificate, serial_hex
-from spyglass.analyze.page import build_page
+from spyglass.analyze.document.certs import certificate_list, parse_certificate, serial_hex
+from spyglass.analyze.document.page import build_page
 from spyglass.models import RawCapture, TLSDetails, Transaction
 
 TASK_TIME = datetime(2024, 3, 10, 12, 0, 0, tzinfo=UTC)

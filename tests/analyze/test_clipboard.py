@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from spyglass.analyze.clipboard import add_clipboard
+from spyglass.analyze.document.clipboard import add_clipboard
 from spyglass.models import ClipboardWrite, RawCapture
 from tests.conftest import report_of
 

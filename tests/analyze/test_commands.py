@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from spyglass.analyze.commands import classify_command
+from spyglass.analyze.detect.commands import classify_command
 
 
 def ps_encoded(script: str) -> str:

@@ -11,8 +11,8 @@ import bech32
 import pytest
 from eth_utils import keccak
 
-from spyglass.analyze import crypto
-from spyglass.analyze.crypto import (
+from spyglass.analyze.detect import crypto
+from spyglass.analyze.detect.crypto import (
     add_crypto_addresses,
     base58_chain,
     eth_address,
@@ -22,8 +22,8 @@ from spyglass.analyze.crypto import (
     validate,
     wallet_addresses,
 )
-from spyglass.analyze.sanctions import SanctionsList
 from spyglass.models import Lists, Page, RawCapture, Report, Transaction
+from spyglass.refdata.sanctions_list import SanctionsList
 
 # Real addresses: bitcoin's well-known examples, BIP-173/BIP-350 test vectors, the USDT
 # contracts on Ethereum and TRON, and Monero/Litecoin addresses from the OFAC list.

@@ -1,4 +1,4 @@
-"""The input -> output examples in the analyzers' docstrings are true."""
+"""The input -> output examples in the analysis's and the reference data's docstrings are true."""
 
 from __future__ import annotations
 
@@ -9,16 +9,19 @@ import pkgutil
 import pytest
 
 import spyglass.analyze
+import spyglass.refdata
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(spyglass.analyze.__path__))
+
+def modules() -> list[str]:
+    found = ["spyglass.render"]
+    for package in (spyglass.analyze, spyglass.refdata):
+        walked = pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
+        found.extend(m.name for m in walked)
+    return sorted(found)
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", modules())
 def test_docstring_examples(name: str) -> None:
-    module = importlib.import_module(f"spyglass.analyze.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
-
-
-def test_public_api() -> None:
-    assert spyglass.analyze.__all__ == ["build_report", "render_text"]

@@ -26,11 +26,12 @@ import pytest
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
-from spyglass.analyze import asndata
-from spyglass.analyze.enrich import IPData, IPInfo, UserDatabase, database_kind, enrich_report
+from spyglass.analyze.document.addresses import enrich_report
 from spyglass.analyze.report import build_report
 from spyglass.errors import InvalidOption
 from spyglass.models import Transaction
+from spyglass.refdata import asn as asndata
+from spyglass.refdata.ipdata import IPData, IPInfo, UserDatabase, database_kind
 from spyglass.settings import Settings
 from tests.analyze.captures import redirect_chain_news, task_for
 
@@ -110,8 +111,8 @@ def test_not_an_address(value: str | None) -> None:
 
 
 def _forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("spyglass.analyze.enrich._load_geoip2fast", pytest.fail)
-    monkeypatch.setattr("spyglass.analyze.asndata._load", pytest.fail)
+    monkeypatch.setattr("spyglass.refdata.ipdata._load_geoip2fast", pytest.fail)
+    monkeypatch.setattr("spyglass.refdata.asn._load", pytest.fail)
 
 
 # --------------------------------------------------------------------------- the report

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from spyglass.analyze.forms import analyze_forms, form_method, resolve_action_url
+from spyglass.analyze.document.forms import analyze_forms, form_method, resolve_action_url
 from tests.analyze.captures import ARTICLE_DOM, ARTICLE_URL
 
 NEWSLETTER_HIDDEN = [

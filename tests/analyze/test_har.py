@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from spyglass.analyze.har import build_har
+from spyglass.analyze.document.har import build_har
 from tests.analyze.captures import failed_dns, redirect_chain_news
 
 

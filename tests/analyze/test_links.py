@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from spyglass.analyze.links import extract_links
+from spyglass.analyze.document.links import extract_links
 from tests.analyze.captures import ARTICLE_DOM, ARTICLE_URL
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from spyglass.analyze.links import extract_links
-from spyglass.analyze.lists import build_lists
+from spyglass.analyze.document.links import extract_links
+from spyglass.analyze.document.lists import build_lists
 from spyglass.models import Certificate, Transaction
 from tests.analyze.captures import (
     APP_SHA,

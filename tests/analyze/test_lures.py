@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass.analyze.lures import find_instructions, meeting_app_downloads, say_instructions
+from spyglass.analyze.detect.lures import find_instructions, meeting_app_downloads, say_instructions
 from spyglass.models import Download
 
 

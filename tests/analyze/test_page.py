@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from spyglass.analyze.page import build_page, main_frame_documents, primary_transaction
+from spyglass.analyze.document.page import build_page, main_frame_documents, primary_transaction
 from spyglass.models import RawCapture, Transaction
 from tests.analyze.captures import (
     ARTICLE_URL,

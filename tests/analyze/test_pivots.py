@@ -15,8 +15,7 @@ import mmh3
 import pytest
 from PIL import Image, ImageDraw
 
-from spyglass.analyze.dom import parse_dom
-from spyglass.analyze.pivots import (
+from spyglass.analyze.detect.identifiers import (
     add_pivots,
     analytics_ids,
     captcha_keys,
@@ -27,6 +26,7 @@ from spyglass.analyze.pivots import (
     top_rows,
     up_filtered_image,
 )
+from spyglass.analyze.dom import parse_dom
 from spyglass.analyze.report import build_report
 from spyglass.models import Cookie, Favicon, RawCapture, TaskInfo, Transaction
 from tests.analyze.captures import redirect_chain_news

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from spyglass.analyze.redirects import redirect_chain, redirect_label
+from spyglass.analyze.document.redirects import redirect_chain, redirect_label
 from spyglass.models import Navigation, Transaction
 from tests.analyze.captures import ARTICLE_URL, redirect_chain_news
 

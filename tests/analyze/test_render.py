@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from spyglass.analyze.render import render_text
 from spyglass.analyze.report import build_report
 from spyglass.models import ClipboardWrite
+from spyglass.render import render_text
 from tests.analyze.captures import failed_dns, redirect_chain_news, task_for
 
 

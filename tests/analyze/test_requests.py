@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import copy
 
-from spyglass.analyze.requests import (
+from spyglass.analyze.document.requests import (
     build_requests,
     group_hops,
     initiator_info,

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from spyglass.analyze import sanctions
-from spyglass.analyze.sanctions import (
+from spyglass.cli import main
+from spyglass.refdata import sanctions_list as sanctions
+from spyglass.refdata.sanctions_list import (
     BUNDLED,
     SanctionsList,
     build_from_sdn_xml,
@@ -19,7 +20,6 @@ from spyglass.analyze.sanctions import (
     sanctions_path,
     update_target,
 )
-from spyglass.cli import main
 from spyglass.settings import Settings
 
 # The snapshot the bundled list was built from (see spyglass/data/sanctions/SOURCE), kept with

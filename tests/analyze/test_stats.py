@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from spyglass.analyze.stats import build_stats
+from spyglass.analyze.document.stats import build_stats
 from tests.analyze.captures import failed_dns, redirect_chain_transactions
 
 

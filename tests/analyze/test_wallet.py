@@ -13,8 +13,8 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from spyglass.analyze.verdicts import Inputs
 from spyglass.analyze.verdicts.drainer import drainer
-from spyglass.analyze.wallet import build_wallet, describe_call
-from spyglass.analyze.wallet_solana import parse_transaction
+from spyglass.analyze.wallet.decode import build_wallet, describe_call
+from spyglass.analyze.wallet.solana import parse_transaction
 from spyglass.models import RawCapture, Report, WalletCall
 
 VICTIM = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"

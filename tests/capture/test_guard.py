@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass.capture.guard import (
+from spyglass.errors import BlockedAddress, InvalidURL, RefusedScheme, UnresolvableHost
+from spyglass.netpolicy import (
     NetworkPolicy,
     Resolver,
     choose_address,
     host_and_port,
     parse_target,
 )
-from spyglass.errors import BlockedAddress, InvalidURL, RefusedScheme, UnresolvableHost
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from spyglass.capture.guard import NetworkPolicy, Resolver
 from spyglass.capture.proxy import ByteBudget, GuardProxy
+from spyglass.netpolicy import NetworkPolicy, Resolver
 
 PAYLOAD = b"x" * (1 << 20)  # what the server sends on every connection
 

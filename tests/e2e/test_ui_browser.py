@@ -31,8 +31,8 @@ from playwright.async_api import (
     expect,
 )
 
-from spyglass.capture.guard import parse_target
 from spyglass.capture.sandbox import BrowserHome, browser_environment, browser_user, write_launcher
+from spyglass.netpolicy import parse_target
 from tests.e2e.conftest import Live
 from tests.testweb import TestWeb
 from tests.testweb.sites import xss

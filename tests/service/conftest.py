@@ -8,7 +8,6 @@ pinned hosts below exist, on a public address nothing ever connects to.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -18,9 +17,8 @@ from typing import Any
 
 import pytest
 
-from spyglass.analyze.har import build_har
-from spyglass.analyze.report import build_report
 from spyglass.models import RawCapture, ScanRecord, ScanRequest, TaskInfo, Visibility
+from spyglass.pipeline import finish_scan, save_scan
 from spyglass.service import create_app
 from spyglass.service.ratelimit import RateLimiter
 from spyglass.settings import Settings
@@ -205,10 +203,7 @@ class Scans:
             tags=list(record.tags),
             base_url=self.settings.public_url,
         )
-        report = build_report(capture, task).to_json_dict()
-        dom_sha = self.store.blobs.put((capture.dom or "").encode())
-        har_sha = self.store.blobs.put(json.dumps(build_har(capture)).encode())
-        assert self.store.complete(job, report, capture, dom_sha256=dom_sha, har_sha256=har_sha)
+        assert save_scan(self.store, job, capture, finish_scan(capture, task))
         finished = self.store.get_scan(record.uuid)
         assert finished is not None
         return finished

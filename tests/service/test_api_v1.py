@@ -11,7 +11,7 @@ from httpx import Response
 from sqlalchemy import insert
 
 from spyglass.service.api_v1 import CHROME_USER_AGENT, parse_search_after
-from spyglass.service.errors import APIError
+from spyglass.service.error_bodies import APIError
 from spyglass.store import Store
 from spyglass.store.db import ScanIndex
 from tests.service.conftest import PUBLIC_URL, Key, Scans

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass.service.errors import (
+from spyglass.service.error_bodies import (
     APIError,
     UrlscanJSONResponse,
     describe_problem,

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from spyglass.models import ScanOptions
 from spyglass.service import create_app
-from spyglass.service.errors import APIError
+from spyglass.service.error_bodies import APIError
 from spyglass.service.submission import ScanSubmission, checked_webhook
 from spyglass.settings import Settings
 from spyglass.store import Store

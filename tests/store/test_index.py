@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from spyglass.search.values import MAX_VALUE_CHARS, index_key
-from spyglass.store.index import domain_and_parents, index_numbers, index_terms, index_text
+from spyglass.store.terms import domain_and_parents, index_numbers, index_terms, index_text
 from tests.store.conftest import claimed_job, news_capture, news_report
 
 

@@ -11,7 +11,7 @@ import pytest
 from spyglass.models import ClaimedJob, ScanRecord
 from spyglass.search.query import And, Keyword, parse
 from spyglass.store import InvalidQuery, Store
-from spyglass.store.index import index_terms
+from spyglass.store.terms import index_terms
 from tests.store.conftest import claimed_job, news_capture, news_report, news_request
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)

@@ -16,7 +16,7 @@ from spyglass.store.db import (
     epoch_ms,
     utcnow,
 )
-from spyglass.store.search import MAX_TOTAL
+from spyglass.store.search_sql import MAX_TOTAL
 from tests.store.conftest import (
     Clock,
     claimed_job,

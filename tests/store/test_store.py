@@ -47,9 +47,7 @@ def test_submit_claim_complete(store: Store) -> None:
     capture = news_capture()
     report = news_report(job, capture)
     har = b'{"log": {"version": "1.2", "entries": []}}'
-    assert store.complete(
-        job, report, capture, {"har": har}, dom_sha256=sha256(ARTICLE_HTML), har_sha256=sha256(har)
-    )
+    assert store.complete(job, report, capture, dom=ARTICLE_HTML, har=har)
 
     done = store.get_scan(record.uuid)
     assert done.status == ScanStatus.DONE

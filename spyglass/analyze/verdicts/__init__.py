@@ -1,40 +1,39 @@
-"""Verdict engines (one module each) and the combiner that writes ``report.verdicts``."""
+"""Verdict engines and the combiner that writes ``report.verdicts``.
+
+An engine is a module here that declares ``ENGINE = Engine(name, run, needs)`` (``base.py``):
+a pure function from ``Inputs`` (the report built so far, the capture, the configured data) to
+an ``EngineResult``. ``ENGINES`` lists the modules, in the order their reasons are shown;
+``combine.py`` turns the results into urlscan's ``verdicts``. Adding an engine: a module with
+its ``ENGINE``, and its name here (a test fails for a module left out).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING
 
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
 from spyglass.analyze.verdicts.combine import combine
 from spyglass.models import RawCapture, Report
 
-Engine = Callable[[Inputs], EngineResult]
+if TYPE_CHECKING:
+    from spyglass.refdata.verdicts import VerdictData
+
+ENGINES = ("drainer", "paste_run", "phishing", "brands", "sanctions", "yara_rules")
 
 
 def engines() -> list[Engine]:
-    """Every engine, in the order their reasons are shown. Imported here rather than at the
-    top: an engine function is named like its module (``phishing.phishing``), and as a package
-    attribute it would hide the module."""
-    from spyglass.analyze.verdicts.brands import brands_engine
-    from spyglass.analyze.verdicts.drainer import drainer
-    from spyglass.analyze.verdicts.paste_run import paste_and_run
-    from spyglass.analyze.verdicts.phishing import phishing
-    from spyglass.analyze.verdicts.sanctions import sanctions
-    from spyglass.analyze.verdicts.yara_rules import yara_engine
-
-    return [drainer, paste_and_run, phishing, brands_engine, sanctions, yara_engine]
+    """Every engine, in ``ENGINES`` order (imported on first use: they load their data)."""
+    return [importlib.import_module(f"{__name__}.{name}").ENGINE for name in ENGINES]
 
 
-def add_verdicts(
-    report: Report, capture: RawCapture, extra: Mapping[str, Any] | None = None
-) -> None:
+def add_verdicts(report: Report, capture: RawCapture, data: VerdictData | None = None) -> None:
     """Run every engine over the report built so far and write ``report.verdicts``;
-    ``extra``: ``VerdictData.extra()`` (the bundled data when None)."""
-    from spyglass.analyze.branddata import brand_info
+    ``data``: the configured sanctions list and YARA rules (the bundled ones when None)."""
+    from spyglass.refdata.brand_list import brand_info
 
-    inputs = Inputs(report=report, capture=capture, extra=dict(extra or {}))
-    report.verdicts = combine([engine(inputs) for engine in engines()], brand_info)
+    inputs = Inputs(report=report, capture=capture, data=data)
+    report.verdicts = combine([engine.run(inputs) for engine in engines()], brand_info)
 
 
-__all__ = ["EngineResult", "Evidence", "Inputs", "add_verdicts", "engines"]
+__all__ = ["Engine", "EngineResult", "Evidence", "Inputs", "add_verdicts", "engines"]

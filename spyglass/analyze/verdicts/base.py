@@ -7,12 +7,16 @@ what it concluded and why. ``combine.py`` turns the engines' results into ``verd
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from spyglass.models import RawCapture, Report
+
+if TYPE_CHECKING:
+    from spyglass.refdata.verdicts import VerdictData
 
 # The categories engines may give; bench/detection.py scores each one.
 Category = Literal["phishing", "crypto-drainer", "paste-and-run", "sanctioned", "malware"]
@@ -38,12 +42,31 @@ class EngineResult(BaseModel):
 
 @dataclass(frozen=True)
 class Inputs:
-    """What the engines read. ``extra`` carries process-wide data an engine was configured with
-    (compiled YARA rules from the settings' folder, ...), so engines stay pure."""
+    """What the engines read. ``data``: the process-wide data the engines were configured with
+    (the sanctions list, YARA rules compiled from the settings' folder); None: the bundled data.
+    Engines read no file themselves, so they stay pure."""
 
     report: Report
     capture: RawCapture
-    extra: dict[str, Any] = field(default_factory=dict)
+    data: VerdictData | None = None
 
     def body(self, sha256: str | None) -> bytes | None:
         return self.capture.blobs.get(sha256) if sha256 else None
+
+
+# Names an engine may list in ``Engine.needs`` besides the report's own sections.
+NEEDS_BEYOND_REPORT = frozenset({"capture", "yara"})
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One verdict engine, as its module declares it (``ENGINE = Engine(...)``).
+
+    ``name``: what ``verdicts.engines[]`` and the reasons call it; ``needs``: the report
+    sections it reads (``Report`` field names), plus ``capture`` (DOM, bodies) and ``yara``
+    (the configured rules) -- so a reader sees what an engine depends on without reading it,
+    and a test checks each name exists."""
+
+    name: str
+    run: Callable[[Inputs], EngineResult]
+    needs: tuple[str, ...]

@@ -2,9 +2,9 @@
 
 Impersonation, the malicious verdict (category "phishing"): the page presents itself as a
 brand (its logo, favicon, or its name in the title, a heading, the sign-in box...; see
-``spyglass.analyze.brand_signals``), is not on one of the brand's domains, and either asks for
+``spyglass.analyze.brands.signals``), is not on one of the brand's domains, and either asks for
 a password, a wallet recovery phrase / private key or card details, or sits on a lookalike of
-the brand's domain (``spyglass.analyze.lookalikes``).
+the brand's domain (``spyglass.analyze.brands.lookalikes``).
 
 Not malicious: a page that merely mentions a brand (a news article about Microsoft: the name
 in a long headline or in the body text), a brand's page on its own domain, a checkout page
@@ -24,14 +24,14 @@ from collections import Counter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from spyglass.analyze.branddata import brands
-from spyglass.analyze.brands import BrandMatch, impersonated_brands, page_host
+from spyglass.analyze.brands.impersonation import BrandMatch, impersonated_brands, page_host
+from spyglass.analyze.brands.lookalikes import Lookalike
 from spyglass.analyze.dom import parse_dom
-from spyglass.analyze.lookalikes import Lookalike
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
 from spyglass.models import RawCapture
+from spyglass.refdata.brand_list import brands
 
-ENGINE = "brands"
+NAME = "brands"
 LOOKALIKE_ONLY_SCORE = 40
 
 _SEED = re.compile(
@@ -92,7 +92,7 @@ def brands_engine(inputs: Inputs) -> EngineResult:
     if any(e.kind.startswith("lookalike-") for e in evidence):
         tags.append("lookalike-domain")
     return EngineResult(
-        engine=ENGINE,
+        engine=NAME,
         score=score,
         malicious=bool(flagged),
         categories=["phishing"] if flagged else [],
@@ -219,3 +219,6 @@ def _score(match: BrandMatch, asks: list[str], spoofs: list[Lookalike]) -> int:
 
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+ENGINE = Engine(NAME, brands_engine, needs=("page", "forms", "text", "capture"))

@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from spyglass.analyze.tokens import checksum, known_spender, short_address
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
-from spyglass.analyze.wallet import build_wallet
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
+from spyglass.analyze.wallet.decode import build_wallet
+from spyglass.refdata.tokens import checksum, known_spender, short_address
 
-ENGINE = "drainer"
+NAME = "drainer"
 CATEGORY = "crypto-drainer"
 MALICIOUS_SCORE = 95
 # What the decoy answers eth_getBalance and balanceOf() with (spyglass/capture/decoys.py
@@ -38,7 +38,7 @@ Finding = tuple[int, str, str] | None  # (score, reason, kind); score >= MALICIO
 def drainer(inputs: Inputs) -> EngineResult:
     wallet = inputs.report.wallet or build_wallet(inputs.capture)
     accounts = wallet.get("accounts") or {}
-    balance = int(inputs.extra.get("decoy_balance_wei") or DEFAULT_BALANCE_WEI)
+    balance = DEFAULT_BALANCE_WEI
     evidence: list[Evidence] = []
     scores: list[int] = []
     for index, call in enumerate(wallet.get("calls") or []):
@@ -73,7 +73,7 @@ def drainer(inputs: Inputs) -> EngineResult:
     malicious = bool(drains)
     telling = [e for e, s in zip(evidence, scores, strict=True) if s > 0]
     return EngineResult(
-        engine=ENGINE,
+        engine=NAME,
         score=max(score, 0),
         malicious=malicious,
         categories=[CATEGORY] if malicious else [],
@@ -342,3 +342,6 @@ def _nft_name(intent: dict) -> str:
     collection = intent.get("collection") or intent.get("token") or {}
     ids = intent.get("tokenIds") or [intent.get("amount")]
     return f"NFT #{', #'.join(str(i) for i in ids)} of {_token_name(collection)}"
+
+
+ENGINE = Engine(NAME, drainer, needs=("wallet", "capture"))

@@ -25,20 +25,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyglass.analyze.clipboard import clipboard_entry
-from spyglass.analyze.commands import CommandClass
-from spyglass.analyze.domains import apex_domain, host_of
-from spyglass.analyze.lures import (
+from spyglass.analyze.detect.commands import CommandClass
+from spyglass.analyze.detect.lures import (
     LURE_KEYS,
     MeetingDownload,
     find_instructions,
     meeting_app_downloads,
     say_instructions,
 )
-from spyglass.analyze.text import text_from_dom
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
+from spyglass.analyze.document.clipboard import clipboard_entry
+from spyglass.analyze.document.text import text_from_dom
+from spyglass.analyze.domains import apex_domain, host_of
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
 
-ENGINE = "paste-and-run"
+NAME = "paste-and-run"
 CATEGORY = "paste-and-run"
 
 
@@ -57,10 +57,10 @@ def paste_and_run(inputs: Inputs) -> EngineResult:
         findings.append(_instructions_only(instructions))
     findings = [f for f in findings if f is not None]
     if not findings:
-        return EngineResult(engine=ENGINE)
+        return EngineResult(engine=NAME)
     malicious = any(score >= 70 for score, _, _ in findings)
     return EngineResult(
-        engine=ENGINE,
+        engine=NAME,
         score=max(score for score, _, _ in findings),
         malicious=malicious,
         categories=[CATEGORY] if malicious else [],
@@ -132,3 +132,6 @@ def _in_clipboard(command: CommandClass) -> str:
     head, joint, tail = command.summary.partition(" that ")
     article = "an" if head[:1].lower() in "aeiou" or head.startswith(("mshta", "msiexec")) else "a"
     return f"{article} {head} in the clipboard{joint}{tail}"
+
+
+ENGINE = Engine(NAME, paste_and_run, needs=("clipboard", "page", "text", "capture"))

@@ -32,15 +32,15 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from spyglass.analyze.branddata import brands
-from spyglass.analyze.brands import impersonated_brands
+from spyglass.analyze.brands.impersonation import impersonated_brands
 from spyglass.analyze.dom import parse_dom
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import is_ip
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
 from spyglass.models import Form, RawCapture
+from spyglass.refdata.brand_list import brands
 
-ENGINE = "phishing"
+NAME = "phishing"
 MALICIOUS_SCORE = 70
 # Scripts are read up to this many bytes in all: a kit's exfiltration code is small, and a
 # page pulling megabytes of framework code should not slow every report down.
@@ -194,7 +194,7 @@ def _result(found: list[tuple[int, Evidence]]) -> EngineResult:
     brand_keys = list(dict.fromkeys(b for _, e in found for b in e.detail.get("brands", [])))
     ordered = sorted(found, key=lambda pair: -pair[0])
     return EngineResult(
-        engine=ENGINE,
+        engine=NAME,
         score=score,
         malicious=malicious,
         categories=["phishing"] if malicious else [],
@@ -517,7 +517,7 @@ def _collector_path(url: str) -> bool:
 
 def _brand_evidence(inputs: Inputs, asks: Asks) -> Iterator[tuple[int, Evidence]]:
     """Credentials asked for on a page impersonating a brand (its logo, name or look-alike
-    domain off the brand's own domains: ``spyglass.analyze.brands``)."""
+    domain off the brand's own domains: ``spyglass.analyze.brands.impersonation``)."""
     for match in impersonated_brands(inputs.report, inputs.capture):
         if not match.impersonated:
             continue
@@ -573,3 +573,6 @@ def page_scripts(inputs: Inputs) -> list[tuple[str, str]]:
             found.append((transaction.url, body[:budget].decode("utf-8", "replace")))
             budget -= len(body)
     return found
+
+
+ENGINE = Engine(NAME, phishing, needs=("page", "forms", "text", "capture"))

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
 
-ENGINE = "sanctions"
+NAME = "sanctions"
 SCORE_WALLET, SCORE_PAYMENT, SCORE_QUOTED = 90, 70, 20
 
 
@@ -49,7 +49,7 @@ def judge(addresses: list[dict[str, Any]]) -> EngineResult:
         evidence.append(_evidence(quoted, "page mentions", "quoted"))
     if paid or shown:
         return EngineResult(
-            engine=ENGINE,
+            engine=NAME,
             score=SCORE_WALLET if paid else SCORE_PAYMENT,
             malicious=True,
             categories=["sanctioned"],
@@ -57,8 +57,8 @@ def judge(addresses: list[dict[str, Any]]) -> EngineResult:
             evidence=evidence,
         )
     if quoted:
-        return EngineResult(engine=ENGINE, score=SCORE_QUOTED, tags=["ofac-sdn"], evidence=evidence)
-    return EngineResult(engine=ENGINE)
+        return EngineResult(engine=NAME, score=SCORE_QUOTED, tags=["ofac-sdn"], evidence=evidence)
+    return EngineResult(engine=NAME)
 
 
 def _evidence(entries: list[dict[str, Any]], verb: str, how: str) -> Evidence:
@@ -80,3 +80,6 @@ def _evidence(entries: list[dict[str, Any]], verb: str, how: str) -> Evidence:
             ]
         },
     )
+
+
+ENGINE = Engine(NAME, sanctions, needs=("lists",))

@@ -1,9 +1,10 @@
 """Engine "yara": known kit artefacts, by YARA rules over the DOM and the page's responses.
 
 The rules are Spyglass's own (``spyglass/data/yara/*.yar``) plus the ``*.yar``/``*.yara`` files
-of the folder the user configures (``SPYGLASS_YARA_RULES``). ``load_rules(folder)`` compiles
-them once per process; the caller passes the result to the engine in ``Inputs.extra["yara"]``
-(without it the engine uses the bundled rules alone), so the engine itself reads no file.
+of the folder the user configures (``SPYGLASS_YARA_RULES``).
+``refdata.yara.load_rules(folder)`` compiles them once per process; the caller passes them in
+``Inputs.data`` (without it the engine uses the bundled rules alone), so the engine itself reads
+no file.
 
 Each rule says what it means in its ``meta``::
 
@@ -19,19 +20,15 @@ matched (``DOM`` or the URL of the response).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yara
 
-from spyglass.analyze.verdicts.base import EngineResult, Evidence, Inputs
-from spyglass.errors import InvalidOption
+from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
+from spyglass.refdata.yara import load_rules
 
-ENGINE = "yara"
-BUNDLED = Path(__file__).resolve().parents[2] / "data" / "yara"
-RULE_SUFFIXES = (".yar", ".yara")
+NAME = "yara"
 MALICIOUS_SCORE = 70
 USER_DEFAULT_SCORE = 75
 # Bytes scanned per report, DOM first, then bodies in the order the page loaded them; a body
@@ -52,40 +49,9 @@ class Target:
     data: bytes
 
 
-def load_rules(folder: Path | None = None) -> yara.Rules:
-    """The bundled rules plus ``folder``'s, compiled (cached: once per process and folder).
-
-    A file that does not compile raises ``InvalidOption`` naming the file and the line, so a
-    worker fails at start instead of at every scan.
-    """
-    return _compile(_rule_files(folder))
-
-
-def _rule_files(folder: Path | None) -> tuple[tuple[str, Path], ...]:
-    files = [(f"spyglass/{path.stem}", path) for path in sorted(BUNDLED.glob("*.yar"))]
-    if folder is not None:
-        if not folder.is_dir():
-            raise InvalidOption(f"SPYGLASS_YARA_RULES: {folder} is not a folder")
-        user = sorted(p for p in folder.iterdir() if p.suffix.lower() in RULE_SUFFIXES)
-        files.extend((f"user/{path.stem}", path) for path in user)
-    return tuple(files)
-
-
-@functools.cache
-def _compile(files: tuple[tuple[str, Path], ...]) -> yara.Rules:
-    for _, path in files:  # one by one first, so that an error names its file
-        try:
-            yara.compile(filepath=str(path))
-        except yara.Error as e:
-            raise InvalidOption(f"YARA rules file {path} does not compile: {e}") from e
-    return yara.compile(filepaths={namespace: str(path) for namespace, path in files})
-
-
 def yara_engine(inputs: Inputs) -> EngineResult:
     """The YARA engine: see the module docstring."""
-    rules = inputs.extra.get("yara")
-    if rules is None:
-        rules = load_rules(None)
+    rules = inputs.data.yara if inputs.data is not None else load_rules(None)
     evidence: list[Evidence] = []
     seen: set[tuple[str, str]] = set()
     for target in scan_targets(inputs):
@@ -180,7 +146,7 @@ def _score(value: object, default: int) -> int:
 
 def _result(evidence: list[Evidence]) -> EngineResult:
     if not evidence:
-        return EngineResult(engine=ENGINE)
+        return EngineResult(engine=NAME)
     evidence.sort(key=lambda e: -e.detail["score"])
     top = evidence[0].detail["score"]
     # Two independent kit artefacts say more than the stronger one alone.
@@ -189,10 +155,13 @@ def _result(evidence: list[Evidence]) -> EngineResult:
     malicious = score >= MALICIOUS_SCORE
     categories = [e.detail["category"] for e in evidence if e.detail["category"]]
     return EngineResult(
-        engine=ENGINE,
+        engine=NAME,
         score=score,
         malicious=malicious,
         categories=list(dict.fromkeys(categories)) if malicious else [],
         tags=[f"yara:{e.detail['rule']}" for e in evidence if e.detail["rule"]],
         evidence=evidence,
     )
+
+
+ENGINE = Engine(NAME, yara_engine, needs=("capture", "yara"))

@@ -6,8 +6,8 @@ Run after ``npm pack simple-icons && tar xzf simple-icons-*.tgz``::
 
 For every slug a brand lists under ``icons``, copies ``icons/<slug>.svg`` next to this file
 and records its title, colour, the sha256 of the file and the sha256 of its path data
-(whitespace collapsed, as ``spyglass.analyze.brands.path_digest`` computes it). Update the
-SOURCE file by hand with the version and date.
+(whitespace collapsed, as ``spyglass.refdata.brand_list.path_digest`` computes it). Update
+the SOURCE file by hand with the version and date.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from spyglass.analyze.brands import impersonated_brands
+from spyglass.analyze.brands.impersonation import impersonated_brands
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.brands import brands_engine
 from tests.analyze.verdicts.conftest import CorpusReport, Scanned

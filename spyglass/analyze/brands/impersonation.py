@@ -3,9 +3,9 @@
 The public face of the brand analysis (pure: no I/O beyond the bundled data, read once):
 
 - ``brand_info(key)``: the brand object for ``verdicts.*.brands`` (the combiner's callable);
-- ``lookalikes(host)``: brands a host name imitates (``lookalikes.py``);
+- ``lookalikes(host)``: brands a host name imitates (``brands/lookalikes.py``);
 - ``impersonated_brands(report, capture)``: one ``BrandMatch`` per brand the page shows or
-  whose domain it imitates, with the signals (``brand_signals.py``), the lookalike domains
+  whose domain it imitates, with the signals (``brands/signals.py``), the lookalike domains
   (the page's host and its forms' action hosts) and ``owned``: whether the page is on one of
   the brand's own domains. The phishing engine combines ``match.impersonated`` with its
   credential forms; the brands engine (``verdicts/brands.py``) gives the verdict.
@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spyglass.analyze.brand_signals import Signal, page_signals
-from spyglass.analyze.branddata import Brand, brand_info, brands, owner_of
+from spyglass.analyze.brands.lookalikes import Lookalike, lookalikes
+from spyglass.analyze.brands.signals import Signal, page_signals
 from spyglass.analyze.domains import host_of
-from spyglass.analyze.lookalikes import Lookalike, lookalikes
 from spyglass.models import RawCapture, Report
+from spyglass.refdata.brand_list import Brand, brand_info, brands, owner_of
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from spyglass.analyze.certs import certificate_list
+from spyglass.analyze.document.certs import certificate_list
+from spyglass.analyze.document.page import header
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import bare_ip
-from spyglass.analyze.page import header
 from spyglass.models import Link, Lists, Transaction
 
 

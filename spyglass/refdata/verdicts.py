@@ -10,13 +10,15 @@ scan, so a user rule that does not compile stops it at start, naming the file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yara
 
-from spyglass.analyze.sanctions import BUNDLED, SanctionsList, load, sanctions_path
-from spyglass.analyze.verdicts.yara_rules import load_rules
-from spyglass.settings import Settings
+from spyglass.refdata.sanctions_list import BUNDLED, SanctionsList, load, sanctions_path
+from spyglass.refdata.yara import load_rules
+
+if TYPE_CHECKING:
+    from spyglass.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,3 @@ class VerdictData:
         return cls(
             sanctions=load(sanctions_path(settings)), yara=load_rules(settings.yara_rules_dir)
         )
-
-    def extra(self) -> dict[str, Any]:
-        """``Inputs.extra`` for the engines."""
-        return {"yara": self.yara, "sanctions": self.sanctions}

@@ -179,8 +179,8 @@ async def screenshot(
     Straight from DevTools with ``optimizeForSpeed`` (Playwright's screenshot cannot ask for it):
     on the test web's pages Chromium encodes in half the time (news page, 1280x2000: 103 ms
     instead of 205 ms) for a file 1.4-1.9 times larger, which also decodes in half the time
-    (the screenshot hash in ``analyze/pivots.py``). The viewport is left resized: the screenshot
-    is the last thing read off the page.
+    (the screenshot hash in ``analyze/detect/identifiers.py``). The viewport is left resized:
+    the screenshot is the last thing read off the page.
     """
     share = timeout / 3
     viewport = page.viewport_size or {"width": 1280, "height": 720}

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from spyglass.analyze.document.lists import contacted_ip, unique
+from spyglass.analyze.document.page import header, is_redirect
+from spyglass.analyze.document.requests import group_hops, initiator_info
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import is_ipv6
-from spyglass.analyze.lists import contacted_ip, unique
-from spyglass.analyze.page import header, is_redirect
-from spyglass.analyze.requests import group_hops, initiator_info
 from spyglass.models import Transaction
 
 _SECURE_SCHEMES = {"https", "wss"}

@@ -10,8 +10,8 @@
      "addresses": [...every call's, deduplicated, in order],
      "probes": 4}                                 # read-only calls (accounts, chain, balance…)
 
-Decoders: ``wallet_evm`` (transactions, calldata, messages), ``wallet_typed`` (EIP-712:
-Permit, Permit2, Seaport), ``wallet_solana`` (serialized transactions). Pure.
+Decoders: ``evm`` (transactions, calldata, messages), ``typed_data`` (EIP-712:
+Permit, Permit2, Seaport), ``solana`` (serialized transactions). Pure.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from spyglass.analyze.tokens import checksum
-from spyglass.analyze.wallet_evm import (
+from spyglass.analyze.wallet.evm import (
     Decoded,
     decode_add_chain,
     decode_eth_sign,
@@ -29,9 +28,10 @@ from spyglass.analyze.wallet_evm import (
     decode_transaction,
     decode_watch_asset,
 )
-from spyglass.analyze.wallet_solana import decode_solana_transaction, solana_message
-from spyglass.analyze.wallet_typed import decode_typed_data
+from spyglass.analyze.wallet.solana import decode_solana_transaction, solana_message
+from spyglass.analyze.wallet.typed_data import decode_typed_data
 from spyglass.models import RawCapture, Report, WalletCall
+from spyglass.refdata.tokens import checksum
 
 # Requests that only read (or ask for the account): what every wallet-aware page sends.
 READ_ONLY = frozenset(

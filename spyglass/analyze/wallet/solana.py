@@ -17,7 +17,7 @@ from typing import Any
 
 import base58
 
-from spyglass.analyze.wallet_evm import Decoded
+from spyglass.analyze.wallet.evm import Decoded
 
 SYSTEM_PROGRAM = "11111111111111111111111111111111"
 TOKEN_PROGRAMS = {
