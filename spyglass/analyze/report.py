@@ -14,7 +14,8 @@ Composes the small analyzers; adds nothing of its own but the document's layout:
   (``detect/identifiers.py``). All offline.
 - Then what the verdicts read: ``wallet`` (the decoy-wallet requests decoded, ``wallet/``),
   ``clipboard`` (``document/clipboard.py``), ``lists.cryptoAddresses`` (``detect/crypto.py``,
-  matched against the sanctions list); last ``verdicts`` (``verdicts/``: every engine, then the combiner).
+  matched against the sanctions list); last ``verdicts`` (``verdicts/``: every engine, then
+  the combiner).
 
 Pure: same capture and task in, same report out; nothing is read from the clock or the network.
 """
