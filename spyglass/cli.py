@@ -20,13 +20,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, get_args
 
 import click
 
 from spyglass.capture.browser import BrowserPool, check_browser
 from spyglass.errors import InvalidOption, SpyglassError
-from spyglass.models import CookieSpec, RawCapture, ScanOptions, TaskInfo, Viewport
+from spyglass.models import CookieSpec, RawCapture, ScanOptions, TaskInfo, Viewport, Visibility
 from spyglass.netpolicy import check_target
 from spyglass.settings import Settings, parse_networks, parse_pins
 
@@ -54,9 +54,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write report.json, screenshot.png, dom.html and capture.har to this folder.",
 )
-@click.option(
-    "--visibility", type=click.Choice(["public", "unlisted", "private"]), default="public"
-)
+@click.option("--visibility", type=click.Choice(get_args(Visibility)), default="public")
 @click.option("--user-agent", help="User-Agent header and navigator.userAgent.")
 @click.option("--referer", help="Referer of the first request.")
 @click.option(
@@ -92,7 +90,7 @@ def main() -> None:
     metavar="CIDR",
     help="Open an address range that the guard closes by default (private, loopback...).",
 )
-def scan(url: str, as_json: bool, out: Path | None, visibility: str, user_agent: str | None,
+def scan(url: str, as_json: bool, out: Path | None, visibility: Visibility, user_agent: str | None,
          referer: str | None, headers: tuple[str, ...], cookies: tuple[str, ...], viewport: str,
          device: str | None, locale: str | None, timezone: str | None, timeout: float,
          no_javascript: bool, no_decoy: bool, no_interact: bool, insecure: bool,

@@ -237,11 +237,13 @@ class BrowserPool:
         launcher = write_launcher(
             home, self.settings.chromium_path, self.user, self.memory.procs_file()
         )
+        # Playwright types env as a dict of str | float | bool (a dict is invariant in its values).
+        environment: dict[str, str | float | bool] = dict(browser_environment(home))
         try:
             browser = await self._playwright.chromium.launch(
                 executable_path=str(launcher),
                 args=chromium_args(self.settings, sandbox=self.sandboxed),
-                env=browser_environment(home),
+                env=environment,
                 downloads_path=str(home.downloads),
                 chromium_sandbox=self.sandboxed,
                 timeout=LAUNCH_TIMEOUT * 1000,

@@ -183,16 +183,21 @@ def parse_record(
     if not isinstance(record, dict):
         return None
     common = {"url": record.get("url"), "script": record.get("script"), "timestamp": timestamp}
+    # The page wrote these fields: validated (model_validate), not trusted to have their types.
     try:
         if record.get("kind") == "wallet":
-            return WalletCall(
-                provider=record.get("provider"),
-                method=str(record.get("method")),
-                params=record.get("params"),
-                **common,
+            return WalletCall.model_validate(
+                {
+                    "provider": record.get("provider"),
+                    "method": str(record.get("method")),
+                    "params": record.get("params"),
+                    **common,
+                }
             )
         if record.get("kind") == "clipboard":
-            return ClipboardWrite(text=record.get("text"), api=record.get("api"), **common)
+            return ClipboardWrite.model_validate(
+                {"text": record.get("text"), "api": record.get("api"), **common}
+            )
         if record.get("kind") == "webrtc":
             return peer_attempt(str(record.get("what")), str(record.get("text")))
     except ValidationError:

@@ -97,7 +97,8 @@ _ICON_JS = """() => {
 
 async def baseline_globals(page: Page) -> list[str]:
     """The window properties a blank page has in this browser: not the page's own."""
-    return await page.evaluate("() => Object.getOwnPropertyNames(window)")
+    names: list[str] = await page.evaluate("() => Object.getOwnPropertyNames(window)")
+    return names
 
 
 async def dom(page: Page, cdp: CDPSession, timeout: float) -> str:
@@ -109,7 +110,8 @@ async def dom(page: Page, cdp: CDPSession, timeout: float) -> str:
         result = await asyncio.wait_for(
             cdp.send("DOM.getOuterHTML", {"nodeId": document["root"]["nodeId"]}), timeout
         )
-        return result["outerHTML"]
+        html: str = result["outerHTML"]
+        return html
 
 
 async def visible_text(page: Page, timeout: float) -> str:

@@ -62,7 +62,12 @@ def load() -> FingerprintData:
     # in its scanner (a browser driver), which Spyglass does not use.
     try:
         dist = metadata.distribution(PACKAGE)
-        raw = [dist.locate_file(f"{PACKAGE}/{name}").read_bytes() for name in _FILES]
+        # typeshed's SimplePath has read_bytes only from Python 3.13 on; what locate_file gives at
+        # run time (a pathlib.Path, or a zipfile.Path) has it on 3.11 too.
+        raw = [
+            dist.locate_file(f"{PACKAGE}/{name}").read_bytes()  # type: ignore[attr-defined]
+            for name in _FILES
+        ]
         technologies, categories = (json.loads(text) for text in raw)
     except (metadata.PackageNotFoundError, OSError) as e:
         return FingerprintData(None, reason=f"the {PACKAGE} package is not installed ({e})")

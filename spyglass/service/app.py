@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -32,7 +32,8 @@ from spyglass.store import Store
 
 log = logging.getLogger("spyglass.service")
 
-LifespanTask = Callable[[], Awaitable[None]]
+# A coroutine function, not any awaitable: asyncio.create_task runs coroutines only.
+LifespanTask = Callable[[], Coroutine[object, object, None]]
 
 _health = APIRouter(tags=["service"])
 

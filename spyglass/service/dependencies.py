@@ -14,21 +14,27 @@ from spyglass.service.ratelimit import RateLimiter
 from spyglass.settings import Settings
 from spyglass.store import Store
 
+# ``app.state`` is untyped (Starlette's State): each getter says what ``create_app`` put there.
+
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_store(request: Request) -> Store:
-    return request.app.state.store
+    store: Store = request.app.state.store
+    return store
 
 
 def get_ip_data(request: Request) -> IPData:
-    return request.app.state.ip_data
+    ip_data: IPData = request.app.state.ip_data
+    return ip_data
 
 
 def get_rate_limiter(request: Request) -> RateLimiter:
-    return request.app.state.rate_limiter
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -122,10 +122,11 @@ async def submit(
             raise APIError(401, "API key required", "Sign in or give an API key to submit.")
         tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
         fields = {k: form[k] for k in ("customagent", "referer", "country") if form.get(k)}
-        submission = ScanSubmission(
-            url=form.get("url", ""), visibility=form.get("visibility") or None,
-            tags=tags or None, decoy=not form.get("nodecoy"), **fields,
-        )  # fmt: skip
+        # The form's text, validated into the API's submission as a JSON body would be.
+        submission = ScanSubmission.model_validate({
+            "url": form.get("url", ""), "visibility": form.get("visibility") or None,
+            "tags": tags or None, "decoy": not form.get("nodecoy"), **fields,
+        })  # fmt: skip
         enforce_rate_limit(request, submitter, submission.effective_visibility())
         country = await run_in_threadpool(client_country, submitter.address, ip_data)
         scan_request = await checked_request(submission, settings, country)
@@ -202,8 +203,8 @@ async def search_page(
     request: Request, caller: PageCaller, store: StoreDep, settings: SettingsDep
 ) -> Response:
     query = request.query_params.get("q", "")
-    size = request.query_params.get("size", "")
-    size = min(int(size), MAX_PAGE_SIZE) if size.isdigit() and int(size) > 0 else PAGE_SIZE
+    asked = request.query_params.get("size", "")
+    size = min(int(asked), MAX_PAGE_SIZE) if asked.isdigit() and int(asked) > 0 else PAGE_SIZE
     try:
         cursor = parse_search_after(request.query_params.get("search_after"))
         found = await run_in_threadpool(

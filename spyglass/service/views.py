@@ -121,7 +121,8 @@ def _verdict(verdicts: dict[str, Any]) -> dict[str, Any]:
     """Spyglass's own verdict (with reasons); a report stored before the engines existed has
     only urlscan's ``overall``, whose brands are bare keys."""
     if "spyglass" in verdicts:
-        return verdicts["spyglass"]
+        own: dict[str, Any] = verdicts["spyglass"]
+        return own
     overall = dict(verdicts.get("overall") or {})
     overall["brands"] = [{"key": b, "name": b} for b in overall.get("brands") or []]
     return overall

@@ -80,7 +80,8 @@ async def signing_secret(request: Request, store: Store) -> bytes:
     state = request.app.state
     if getattr(state, "signing_secret", None) is None:
         state.signing_secret = await run_in_threadpool(store.signing_secret)
-    return state.signing_secret
+    secret: bytes = state.signing_secret  # app.state is untyped
+    return secret
 
 
 def is_secure(settings: Settings) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ColumnElement,
+    FromClause,
     MetaData,
     String,
     Table,
@@ -79,7 +80,7 @@ def delete(session: Session, sort_key: int) -> None:
     session.execute(text("DELETE FROM scan_text WHERE sort_key = :k"), {"k": sort_key})
 
 
-def matching(session: Session, query: Text) -> Select[tuple[int]]:
+def matching(session: Session, query: Text) -> Select[int, str | None]:
     """``SELECT sort_key, viewer`` of the scans whose text matches ``query``; the caller adds
     visibility, bounds and order (newest first is the index's own order on both backends)."""
     if _sqlite(session):
@@ -106,7 +107,7 @@ def matches(session: Session, query: Text, sort_key: ColumnElement[int]) -> Colu
     )
 
 
-def point_lookup(found: Select[tuple[int]]) -> ColumnElement[bool]:
+def point_lookup(found: Select[int]) -> ColumnElement[bool]:
     """``EXISTS (found)``, checked row by row by key. ``OFFSET 0`` keeps PostgreSQL from
     turning it into a join: search reads candidates newest first and stops at a page, so a
     lookup per candidate is the plan, not a hash of every scan with the value (which the
@@ -123,7 +124,7 @@ def fts5_query(query: Text) -> str:
     return f"{query.column} : {phrase}" if query.column else phrase
 
 
-def _pg_condition(query: Text, table: Table | None = None) -> ColumnElement[bool]:
+def _pg_condition(query: Text, table: FromClause | None = None) -> ColumnElement[bool]:
     columns = (table if table is not None else scan_text).c
     if query.prefix:
         # to_tsquery syntax: 'word' <-> 'word' <-> 'prefix':*, every word single-quoted.

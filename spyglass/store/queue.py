@@ -15,10 +15,21 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Update,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from spyglass.models import ClaimedJob, RawCapture, ScanRecord, ScanRequest, ScanStatus
@@ -170,14 +181,23 @@ def held(job: ClaimedJob) -> ColumnElement[bool]:
     )
 
 
+def _updated(session: Session, statement: Update) -> int:
+    """How many rows ``statement`` matched (its ``rowcount``)."""
+    # An UPDATE without RETURNING gives a CursorResult, but Session.execute is typed as giving a
+    # plain Result (it cannot promise one for every statement): SQLAlchemy's advice is a cast.
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount
+
+
 def heartbeat(session: Session, job: ClaimedJob, lease_seconds: float, *, now: datetime) -> bool:
     """Extend the lease; False when the job is no longer ours."""
-    result = session.execute(
+    extended = _updated(
+        session,
         update(Job)
         .where(held(job))
-        .values(lease_until=now + timedelta(seconds=lease_seconds), heartbeat_at=now)
+        .values(lease_until=now + timedelta(seconds=lease_seconds), heartbeat_at=now),
     )
-    return result.rowcount == 1
+    return extended == 1
 
 
 def complete(
@@ -192,12 +212,13 @@ def complete(
 ) -> bool:
     """Store the report, its index rows and the scan's outcome; False (nothing written) when
     the lease was lost. Blobs are the caller's, before: they are content-addressed."""
-    taken = session.execute(
+    taken = _updated(
+        session,
         update(Job)
         .where(held(job))
-        .values(status=ScanStatus.DONE, lease_until=None, updated_at=now)
+        .values(status=ScanStatus.DONE, lease_until=None, updated_at=now),
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         return False
     session.execute(delete(ReportRow).where(ReportRow.scan_uuid == job.scan_uuid))
     session.add(ReportRow(scan_uuid=job.scan_uuid, document=report))

@@ -21,13 +21,24 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
@@ -233,8 +244,8 @@ class _Bounds:
         highs = [b for b in (self.high, high) if b is not None]
         return _Bounds(max(lows) if lows else None, min(highs) if highs else None)
 
-    def applied(self, key: ColumnElement[int]) -> list[ColumnElement[bool]]:
-        conditions = []
+    def applied(self, key: SQLColumnExpression[int]) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
         if self.low is not None:
             conditions.append(key >= self.low)
         if self.high is not None:
@@ -257,7 +268,7 @@ class _Branch:
     node's plan is a union of branches, each read newest first on its own, so an OR of terms
     costs each term's first page, not the whole of every term."""
 
-    driver: Select[tuple[int]] | None
+    driver: Select[int] | None
     residual: Residual | None
     bounds: _Bounds
     estimate: Callable[[], float] = _unbounded
@@ -315,7 +326,7 @@ class _Planner:
             if unordered and total >= MAX_TOTAL:
                 self.session.execute(select(func.set_config("enable_bitmapscan", "on", True)))
 
-    def _branch(self, branch: _Branch, exclude: int | None) -> Select[tuple[int]]:
+    def _branch(self, branch: _Branch, exclude: int | None) -> Select[int]:
         source = branch.driver if branch.driver is not None else self._universe(branch.bounds)
         keys = source.subquery().c.sort_key
         conditions = [branch.residual(keys)] if branch.residual else []
@@ -361,7 +372,7 @@ class _Planner:
             return chosen
         return [replace(b, residual=self._all_of(b.residual, others)) for b in chosen]
 
-    def _all_of(self, residual: Residual | None, nodes: list[Node]) -> Residual:
+    def _all_of(self, residual: Residual | None, nodes: Sequence[Node]) -> Residual:
         def check(key: ColumnElement[int]) -> ColumnElement[bool]:
             checks = [residual(key)] if residual else []
             return and_(*checks, *(self._predicate(n, key) for n in nodes))
@@ -398,17 +409,17 @@ class _Planner:
 
     # ------------------------------------------------------------------ SQL
 
-    def _universe(self, bounds: _Bounds) -> Select[tuple[int]]:
+    def _universe(self, bounds: _Bounds) -> Select[int]:
         return select(Scan.sort_key).where(
             Scan.status == ScanStatus.DONE, visible_to(self.viewer), *bounds.applied(Scan.sort_key)
         )
 
-    def _visible(self, viewer: ColumnElement[str | None]) -> ColumnElement[bool]:
+    def _visible(self, viewer: SQLColumnExpression[str | None]) -> ColumnElement[bool]:
         if self.viewer is None:
             return viewer.is_(None)
         return or_(viewer.is_(None), viewer == self.viewer)
 
-    def _leaf_set(self, leaf: Node | _KeywordIn, bounds: _Bounds) -> Select[tuple[int]]:
+    def _leaf_set(self, leaf: Node | _KeywordIn, bounds: _Bounds) -> Select[int]:
         """The sort keys of the visible scans ``leaf`` matches within ``bounds``."""
         if isinstance(leaf, Text):
             found = fulltext.matching(self.session, leaf).subquery()
@@ -435,13 +446,13 @@ class _Planner:
             table = aliased(ScanIndex)
             return table, and_(table.field == leaf.field, _keyword_match(table.value, leaf))
         assert isinstance(leaf, NumberRange), leaf
-        table = aliased(ScanNumber)
-        conditions = [table.field == leaf.field]
+        numbers = aliased(ScanNumber)
+        conditions = [numbers.field == leaf.field]
         if leaf.low is not None:
-            conditions.append(table.value >= leaf.low)
+            conditions.append(numbers.value >= leaf.low)
         if leaf.high is not None:
-            conditions.append(table.value <= leaf.high)
-        return table, and_(*conditions)
+            conditions.append(numbers.value <= leaf.high)
+        return numbers, and_(*conditions)
 
     def _predicate(self, node: Node, key: ColumnElement[int]) -> ColumnElement[bool]:
         """Scan ``key`` (a column of the outer query) matches ``node``: point lookups."""
@@ -461,13 +472,13 @@ class _Planner:
         return point_lookup(select(table.sort_key).where(condition, table.sort_key == key))
 
 
-def _union(parts: list[Select[tuple[int]]]) -> Select[tuple[int]]:
+def _union(parts: list[Select[int]]) -> Select[int]:
     """``parts`` (each possibly ordered and limited) as one distinct set of sort keys."""
     wrapped = [select(part.subquery().c.sort_key) for part in parts]
     return select(union(*wrapped).subquery().c.sort_key)
 
 
-def _keyword_match(value: ColumnElement[str], leaf: Keyword) -> ColumnElement[bool]:
+def _keyword_match(value: SQLColumnExpression[str], leaf: Keyword) -> ColumnElement[bool]:
     if not leaf.wildcard:
         return value == leaf.value
     cut = min((i for i, c in enumerate(leaf.value) if c in "*?"), default=len(leaf.value))
@@ -475,7 +486,7 @@ def _keyword_match(value: ColumnElement[str], leaf: Keyword) -> ColumnElement[bo
     pattern = "".join(
         "%" if c == "*" else "_" if c == "?" else "\\" + c if c in "\\%_" else c for c in leaf.value
     )
-    conditions = [value.like(pattern, escape="\\")]
+    conditions: list[ColumnElement[bool]] = [value.like(pattern, escape="\\")]
     if prefix:
         # An index range first; LIKE is not index-aware on every backend and collation.
         conditions += [value >= prefix, value < prefix + "\U0010ffff"]
@@ -498,6 +509,8 @@ def _time_limit(session: Session, seconds: float) -> Iterator[None]:
         raw = None
     else:
         raw = connection.connection.dbapi_connection
+        # The session's connection is checked out, so live: only a closed one has no DBAPI one.
+        assert raw is not None
         deadline = time.monotonic() + seconds
         raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
     try:
