@@ -180,7 +180,9 @@ def _read_record(record: dict[str, Any], address: Address, prefix: int) -> _Answ
     )
     country = country.upper() if isinstance(country, str) and len(country) == 2 else None
     country_name = _english(country_block) if isinstance(country_block, dict) else None
-    location = record.get("location") if isinstance(record.get("location"), dict) else record
+    location: dict[str, Any] = (
+        record["location"] if isinstance(record.get("location"), dict) else record
+    )
     latitude, longitude = location.get("latitude"), location.get("longitude")
     subdivisions = record.get("subdivisions")
     region = (
@@ -327,6 +329,7 @@ class IPData:
         by_asn = next((a for a in answers if a.asn is not None), None)
         by_country = next((a for a in answers if a.country is not None), None)
         bundled = None
+        asn: str | None
         if by_asn is None or by_asn.name is None or by_country is None:
             bundled = _geoip2fast_answer(address)
         if by_asn is not None:

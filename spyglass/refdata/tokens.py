@@ -53,7 +53,8 @@ def checksum(address: object) -> str | None:
 @functools.cache
 def _tokens() -> dict[str, dict]:
     text = resources.files(DATA_PACKAGE).joinpath("tokens.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    tokens: dict[str, dict] = json.loads(text)
+    return tokens
 
 
 def token_info(address: str) -> dict:

@@ -87,7 +87,9 @@ def impersonated_brands(report: Report, capture: RawCapture) -> list[BrandMatch]
     return sorted(matches, key=lambda m: (not m.impersonated, not m.present, m.key))
 
 
-def _match(brand: Brand, host: str | None, signals: list[Signal], found: list[Lookalike]):
+def _match(
+    brand: Brand, host: str | None, signals: list[Signal], found: list[Lookalike]
+) -> BrandMatch:
     return BrandMatch(
         key=brand.key,
         name=brand.name,

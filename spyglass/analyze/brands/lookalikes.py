@@ -279,7 +279,7 @@ def _fold_char(char: str) -> str:
     found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin", "common"])
     for entry in found or ():
         for glyph in entry["homoglyphs"]:
-            c = glyph["c"]
+            c: str = glyph["c"]
             if len(c) == 1 and c.isascii() and c.isalnum():
                 return c.lower()
     return char

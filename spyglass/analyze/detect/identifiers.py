@@ -203,9 +203,9 @@ def top_rows(png: bytes, aspect: float) -> bytes:
     top = max(1, round(width * aspect))
     if height <= top or interlace:
         return png
-    header = struct.pack(">IIBBBBB", width, top, depth, color, compression, filtering, interlace)
-    crc = struct.pack(">I", zlib.crc32(b"IHDR" + header))
-    return png[:16] + header + crc + png[33:]
+    cut = struct.pack(">IIBBBBB", width, top, depth, color, compression, filtering, interlace)
+    crc = struct.pack(">I", zlib.crc32(b"IHDR" + cut))
+    return png[:16] + cut + crc + png[33:]
 
 
 def _nothing() -> None:

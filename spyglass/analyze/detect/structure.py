@@ -87,7 +87,7 @@ def structure_signature(tree: LexborHTMLParser) -> str | None:
         if tag in COLLAPSED:
             continue
         # iter() gives elements and comments ("-comment").
-        children = [c for c in node.iter() if c.tag[0] != "-" and c.tag not in SKIPPED]
+        children = [c for c in node.iter() if c.tag and c.tag[0] != "-" and c.tag not in SKIPPED]
         if children:
             parts.append("(")
             stack.append(None)

@@ -14,13 +14,14 @@ Other reasons (``reload``, ``pageBlockInterstitial``, unknown) are not redirects
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from spyglass.analyze.document.page import is_redirect, main_frame_documents
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.models import Navigation, Redirect, Transaction
 
-NAVIGATION_KINDS = {
+NAVIGATION_KINDS: dict[str, Literal["meta", "js"]] = {
     "metaTagRefresh": "meta",
     "httpHeaderRefresh": "meta",
     "scriptInitiated": "js",

@@ -188,13 +188,15 @@ def initiator_url(initiator: dict[str, Any]) -> str | None:
     >>> initiator_url({"type": "other"}) is None
     True
     """
-    if initiator.get("url"):
-        return initiator["url"]
+    url: str | None = initiator.get("url")
+    if url:
+        return url
     stack = initiator.get("stack")
     while isinstance(stack, dict):
         for frame in stack.get("callFrames") or []:
             if isinstance(frame, dict) and frame.get("url"):
-                return frame["url"]
+                found: str = frame["url"]
+                return found
         stack = stack.get("parent")
     return None
 
@@ -212,8 +214,9 @@ def _received_response(received: dict[str, Any] | None) -> dict[str, Any] | None
     """``responseReceived`` params -> their ``response``; a bare Response object is accepted."""
     if not received:
         return None
-    if isinstance(received.get("response"), dict):
-        return received["response"]
+    response = received.get("response")
+    if isinstance(response, dict):
+        return response
     return received if "status" in received else None
 
 

@@ -199,7 +199,7 @@ def reg_domain_stats(hops: Hops) -> list[dict[str, Any]]:
 def ip_stats(hops: Hops) -> list[dict[str, Any]]:
     """Per address connected to; ``ipv6`` flags IPv6 addresses."""
     tallies = _tally(hops, lambda t: contacted_ip(t) if answered(t) else None)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "requests": tally.count,
             "domains": unique(host_of(t.url) for t in tally.hops),

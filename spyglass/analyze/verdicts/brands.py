@@ -79,13 +79,13 @@ def brands_engine(inputs: Inputs) -> EngineResult:
         if (identity and (wanted or spoofs)) or (match.present and wanted and spoofs):
             flagged.append(match.key)
             evidence.append(_impersonation(match, host, wanted))
-            evidence += [_logo_evidence(match, kind) for kind in ("logo", "favicon")]
+            logos = (_logo_evidence(match, kind) for kind in ("logo", "favicon"))
+            evidence += [e for e in logos if e is not None]
             evidence += [_lookalike_evidence(m) for m in spoofs]
             score = max(score, _score(match, wanted, spoofs))
         elif spoofs:
             evidence += [_lookalike_evidence(m) for m in spoofs]
             score = max(score, LOOKALIKE_ONLY_SCORE)
-    evidence = [e for e in evidence if e is not None]
     tags = []
     if flagged:
         tags.append("brand-impersonation")

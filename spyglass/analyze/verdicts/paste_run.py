@@ -55,17 +55,17 @@ def paste_and_run(inputs: Inputs) -> EngineResult:
     ]
     if not entries and {"win+r", "run-dialog"} & set(instructions) and "ctrl+v" in instructions:
         findings.append(_instructions_only(instructions))
-    findings = [f for f in findings if f is not None]
-    if not findings:
+    found = [f for f in findings if f is not None]
+    if not found:
         return EngineResult(engine=NAME)
-    malicious = any(score >= 70 for score, _, _ in findings)
+    malicious = any(score >= 70 for score, _, _ in found)
     return EngineResult(
         engine=NAME,
-        score=max(score for score, _, _ in findings),
+        score=max(score for score, _, _ in found),
         malicious=malicious,
         categories=[CATEGORY] if malicious else [],
-        tags=list(dict.fromkeys(tag for _, tag, _ in findings)),
-        evidence=[evidence for _, _, evidence in sorted(findings, key=lambda f: -f[0])],
+        tags=list(dict.fromkeys(tag for _, tag, _ in found)),
+        evidence=[evidence for _, _, evidence in sorted(found, key=lambda f: -f[0])],
     )
 
 

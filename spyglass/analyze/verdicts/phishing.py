@@ -190,7 +190,7 @@ def phishing(inputs: Inputs) -> EngineResult:
 def _result(found: list[tuple[int, Evidence]]) -> EngineResult:
     score = max((s for s, _ in found), default=0)
     malicious = score >= MALICIOUS_SCORE
-    tags = list(dict.fromkeys(e.detail.get("tag") for _, e in found if e.detail.get("tag")))
+    tags: list[str] = list(dict.fromkeys(e.detail["tag"] for _, e in found if e.detail.get("tag")))
     brand_keys = list(dict.fromkeys(b for _, e in found for b in e.detail.get("brands", [])))
     ordered = sorted(found, key=lambda pair: -pair[0])
     return EngineResult(

@@ -136,8 +136,8 @@ def _score(value: object, default: int) -> int:
     >>> _score(90, 0), _score("85", 0), _score(None, 75), _score(500, 0)
     (90, 85, 75, 100)
     """
-    if isinstance(value, bool) or value is None:
-        return default
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return default  # YARA meta values are ints, strings or booleans
     try:
         return max(0, min(100, int(value)))
     except ValueError:

@@ -79,6 +79,11 @@ def eth_text(wei: int) -> str:
     return f"{token_amount(wei, ETH_DECIMALS)} ETH"
 
 
+def _beneficiaries(*addresses: str | None) -> list[str]:
+    """The addresses that would receive something; an unreadable one (None) names no one."""
+    return [address for address in addresses if address]
+
+
 # ---- calldata -----------------------------------------------------------------------------
 
 Handler = Callable[[str, list[Any], str | None], Decoded]
@@ -97,7 +102,7 @@ def _erc20_approve(method: str) -> Handler:
                     "operator": spender,
                     "tokenId": str(amount),
                 },
-                [spender],
+                _beneficiaries(spender),
             )
         unlimited = amount >= UNLIMITED
         return Decoded(
@@ -112,7 +117,7 @@ def _erc20_approve(method: str) -> Handler:
                 "unlimited": unlimited,
                 "knownSpender": known_spender(spender),
             },
-            [spender],
+            _beneficiaries(spender),
         )
 
     return handle
@@ -131,7 +136,7 @@ def _erc20_transfer(contract: str, args: list[Any], account: str | None) -> Deco
             "amount": str(amount),
             "amountText": token_amount(amount, token.get("decimals")),
         },
-        [to],
+        _beneficiaries(to),
     )
 
 
@@ -150,7 +155,7 @@ def _transfer_from(contract: str, args: list[Any], account: str | None) -> Decod
             "amount": str(amount),
             "amountText": str(amount) if nft else token_amount(amount, token.get("decimals")),
         },
-        [to],
+        _beneficiaries(to),
     )
 
 
@@ -167,7 +172,7 @@ def _set_approval_for_all(contract: str, args: list[Any], account: str | None) -
             "approved": approved,
             "knownSpender": known_spender(operator),
         },
-        [operator] if approved else [],
+        _beneficiaries(operator) if approved else [],
     )
 
 
@@ -192,7 +197,7 @@ def _nft_safe_transfer(standard: str) -> Handler:
                 "tokenIds": ids,
                 "amounts": amounts,
             },
-            [to],
+            _beneficiaries(to),
         )
 
     return handle
@@ -301,7 +306,7 @@ def decode_transaction(tx: Any, account: str | None) -> Decoded | None:
                 "value": str(value),
                 "eth": token_amount(value, ETH_DECIMALS),
             },
-            [to],
+            _beneficiaries(to),
         )
     if to is None:
         return Decoded(

@@ -114,7 +114,8 @@ def _parse(data: bytes, *, with_signatures: bool) -> dict:
 
 
 def _u64(data: bytes, at: int) -> int:
-    return struct.unpack_from("<Q", data, at)[0]
+    value: int = struct.unpack_from("<Q", data, at)[0]
+    return value
 
 
 def decode_instruction(ix: dict) -> dict | None:

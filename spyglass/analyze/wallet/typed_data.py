@@ -10,6 +10,7 @@ a wall of JSON, and the attacker submits the signature later. Recognised: EIP-26
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from spyglass.analyze.wallet.evm import UNLIMITED, Decoded, amount_text, eth_text, parse_int
@@ -17,6 +18,9 @@ from spyglass.refdata.tokens import PERMIT2, checksum, token_amount, token_info,
 
 # Permit2 amounts are uint160: its maximum is what "unlimited" looks like there.
 PERMIT2_UNLIMITED = 2**160 - 1
+# (message, domain, verifying contract, the decoy's account) -> the intent
+TypedDecoder = Callable[[dict, dict, str | None, str | None], Decoded]
+
 SEAPORT_ITEM_TYPES = {
     0: "native",
     1: "erc20",
@@ -46,10 +50,11 @@ def decode_typed_data(params: Any, account: str | None) -> Decoded | None:
     if data is None:
         return None
     primary = str(data.get("primaryType") or "")
-    domain = data.get("domain") if isinstance(data.get("domain"), dict) else {}
-    message = data.get("message") if isinstance(data.get("message"), dict) else {}
+    domain: dict[str, Any] = data["domain"] if isinstance(data.get("domain"), dict) else {}
+    message: dict[str, Any] = data["message"] if isinstance(data.get("message"), dict) else {}
     contract = checksum(domain.get("verifyingContract"))
     decoder = _DECODERS.get(primary)
+    decoded: Decoded
     if decoder is not None and (primary != "Permit" or "spender" in message):
         decoded = decoder(message, domain, contract, account)
     else:
@@ -127,7 +132,7 @@ def _permit2_items(details: Any, amount_key: str) -> list[dict]:
     return items
 
 
-def _permit2(kind: str, items_key: str, amount_key: str):
+def _permit2(kind: str, items_key: str, amount_key: str) -> TypedDecoder:
     def decode(message: dict, domain: dict, contract: str | None, account: str | None) -> Decoded:
         spender = checksum(message.get("spender"))
         items = _permit2_items(message.get(items_key), amount_key)
@@ -157,16 +162,17 @@ def _seaport_item(row: dict) -> dict:
     start = parse_int(row.get("startAmount")) or 0
     end = parse_int(row.get("endAmount"))
     identifier = row.get("identifierOrCriteria")
-    item = {
+    amount = max(start, end or 0)
+    item: dict[str, Any] = {
         "itemType": kind,
         "token": token,
         "identifier": str(identifier) if identifier is not None else None,
-        "amount": str(max(start, end or 0)),
+        "amount": str(amount),
     }
     if kind == "native":
-        item["text"] = eth_text(int(item["amount"]))
+        item["text"] = eth_text(amount)
     elif kind == "erc20":
-        item["text"] = amount_text(int(item["amount"]), token)
+        item["text"] = amount_text(amount, token)
     elif kind.endswith("criteria"):
         item["text"] = f"any {kind.split('-')[0].upper()} of {token_label(token)}"
     else:
@@ -210,7 +216,7 @@ def _seaport(message: dict, domain: dict, contract: str | None, account: str | N
     )
 
 
-_DECODERS = {
+_DECODERS: dict[str, TypedDecoder] = {
     "Permit": _permit,
     "PermitSingle": _permit2("permit2-single", "details", "amount"),
     "PermitBatch": _permit2("permit2-batch", "details", "amount"),

@@ -41,7 +41,7 @@ def encode_index(found: Fingerprints) -> dict[str, Any]:
     def entries(listed: list[DomEntry]) -> list[list[Any]]:
         return [[rules[id(rule)], sorted(whole), list(pieces)] for rule, whole, pieces in listed]
 
-    encoded = {
+    encoded: dict[str, Any] = {
         "techs": [[t.name, list(t.categories), t.website, t.icon, [list(i) for i in t.implies],
                    list(t.excludes), list(t.requires), list(t.requires_category)]
                   for t in found.techs.values()],
