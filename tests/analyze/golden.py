@@ -33,10 +33,10 @@ import numpy as np
 from PIL import Image
 from sqlalchemy.dialects import sqlite
 
-from spyglass.analyze.report import build_report
 from spyglass.models import RawCapture, ScanRecord, ScanStatus, TaskInfo
+from spyglass.pipeline import finish_scan
 from spyglass.service.documents import result_document
-from spyglass.service.errors import UrlscanJSONResponse
+from spyglass.service.error_bodies import UrlscanJSONResponse
 from spyglass.store.db import ReportRow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,7 +195,7 @@ def wire_bytes(capture: RawCapture, task: TaskInfo) -> bytes:
     the API re-points the task links (``result_document``) and renders the body
     (``UrlscanJSONResponse``).
     """
-    report = build_report(capture, task).to_json_dict()
+    report = finish_scan(capture, task).report.to_json_dict()
     stored = _through_json_column(report)
     record = ScanRecord(
         uuid=task.uuid,
