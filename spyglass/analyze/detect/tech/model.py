@@ -80,7 +80,9 @@ class LiteralIndex:
     def candidates(self, haystack: str) -> Iterator[Pattern]:
         grams = {haystack[i : i + GRAM] for i in range(len(haystack) - GRAM + 1)}
         seen: set[int] = set()
-        for gram in self.by_gram.keys() & grams:
+        # Sorted: a set of strings iterates in an order that changes with the process's hash
+        # seed, and so would the order of a technology's matched patterns in the report.
+        for gram in sorted(self.by_gram.keys() & grams):
             for pattern in self.by_gram[gram]:
                 if id(pattern) in seen:
                     continue
@@ -106,7 +108,8 @@ class TokenIndex:
         """Patterns one of whose literals ``text_lower`` contains, and those without any."""
         tokens = token_set(text_lower, _SCRIPT_TOKEN_BREAKS, _SCRIPT_TOKEN)
         joined = "\n".join(token for token in tokens if token.isascii())
-        found = {id(p): p for token in self.whole.keys() & tokens for p in self.whole[token]}
+        whole = sorted(self.whole.keys() & tokens)  # sorted: see LiteralIndex.candidates
+        found = {id(p): p for token in whole for p in self.whole[token]}
         found.update((id(p), p) for piece, p in self.part if piece in joined)
         confirmed = [
             p for p in found.values() if any(lit in text_lower for lit in self.literal_of[id(p)])
