@@ -1,0 +1,46 @@
+"""``Report``: the urlscan.io result document plus Spyglass's own keys, built by
+``analyze/report.py`` from its sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from spyglass.models.raw import Failure
+from spyglass.models.sections import (
+    Form,
+    Lists,
+    Page,
+    Pivots,
+    Redirect,
+    ReportModel,
+    Technology,
+)
+
+
+class Report(ReportModel):
+    """The urlscan.io result document plus Spyglass's keys (forms, text, failure...)."""
+
+    task: dict[str, Any]
+    page: Page
+    data: dict[str, Any]
+    lists: Lists
+    stats: dict[str, Any]
+    meta: dict[str, Any] = Field(default_factory=dict)
+    verdicts: dict[str, Any] = Field(default_factory=dict)
+    submitter: dict[str, Any] = Field(default_factory=dict)
+    scanner: dict[str, Any] = Field(default_factory=dict)
+    forms: list[Form] = Field(default_factory=list)
+    technologies: list[Technology] = Field(default_factory=list)
+    pivots: Pivots = Field(default_factory=Pivots)
+    text: str = ""
+    redirects: list[Redirect] = Field(default_factory=list)
+    failure: Failure | None = None
+    incomplete: list[str] = Field(default_factory=list)
+    # Decoy-wallet requests with their decoded intent (analyze/wallet.py) and clipboard writes.
+    wallet: dict[str, Any] = Field(default_factory=dict)
+    clipboard: list[dict[str, Any]] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
