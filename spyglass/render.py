@@ -70,14 +70,14 @@ def submission_date(iso_time: str | None) -> str:
 
 def _header(report: Report) -> str:
     task, page = report.task, report.page
-    visibility = _VISIBILITY.get(str(task.get("visibility")), "Public")
-    submitter = report.submitter.get("country") or "unknown country"
-    scanner = report.scanner.get("country") or "unknown country"
+    visibility = _VISIBILITY.get(task.visibility, "Public")
+    submitter = report.submitter.country or "unknown country"
+    scanner = report.scanner.country or "unknown country"
     lines = [
         f"{page.domain or page.url}  {page.ip or 'no IP'}  {visibility} Scan",
         "",
-        f"URL: {task.get('url')}",
-        f"Submission: On {submission_date(task.get('time'))} via {task.get('method')} "
+        f"URL: {task.url}",
+        f"Submission: On {submission_date(task.time)} via {task.method} "
         f"from {submitter} — Scanned from {scanner}",
     ]
     if report.failure is not None:

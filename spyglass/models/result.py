@@ -13,24 +13,27 @@ from spyglass.models.sections import (
     Lists,
     Page,
     Pivots,
+    Place,
     Redirect,
     ReportModel,
+    Task,
     Technology,
 )
+from spyglass.models.traffic import Stats
 
 
 class Report(ReportModel):
     """The urlscan.io result document plus Spyglass's keys (forms, text, failure...)."""
 
-    task: dict[str, Any]
+    task: Task
     page: Page
     data: dict[str, Any]
     lists: Lists
-    stats: dict[str, Any]
+    stats: Stats = Field(default_factory=Stats)
     meta: dict[str, Any] = Field(default_factory=dict)
     verdicts: dict[str, Any] = Field(default_factory=dict)
-    submitter: dict[str, Any] = Field(default_factory=dict)
-    scanner: dict[str, Any] = Field(default_factory=dict)
+    submitter: Place = Field(default_factory=Place)
+    scanner: Place = Field(default_factory=Place)
     forms: list[Form] = Field(default_factory=list)
     technologies: list[Technology] = Field(default_factory=list)
     pivots: Pivots = Field(default_factory=Pivots)

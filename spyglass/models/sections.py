@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from spyglass.models.raw import ScanOptions
+
 
 class ReportModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
@@ -31,6 +33,33 @@ class TaskInfo(ReportModel):
     submitter_country: str | None = None
     scanner_country: str | None = None
     base_url: str = "http://127.0.0.1:8000"
+
+
+class Task(ReportModel):
+    """urlscan's ``task``: the submission as the report shows it (``analyze/report.py``
+    ``build_task``), with the absolute links of the result, its screenshot and its DOM."""
+
+    uuid: str
+    time: str  # ISO 8601 in UTC with milliseconds: "2023-12-23T09:00:00.123Z"
+    url: str
+    domain: str | None = None
+    apex_domain: str | None = None
+    visibility: Literal["public", "unlisted", "private"] = "public"
+    method: Literal["api", "manual", "automatic", "cli"] = "cli"
+    source: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    options: ScanOptions = Field(default_factory=ScanOptions)
+    user_agent: str | None = None
+    report_url: str | None = Field(None, alias="reportURL")
+    screenshot_url: str | None = Field(None, alias="screenshotURL")
+    dom_url: str | None = Field(None, alias="domURL")
+
+
+class Place(ReportModel):
+    """``submitter`` and ``scanner``: where the submission came from and where the scan ran
+    (ISO 3166-1 alpha-2; None when unknown)."""
+
+    country: str | None = None
 
 
 class FormInput(ReportModel):

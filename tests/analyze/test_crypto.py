@@ -22,7 +22,7 @@ from spyglass.analyze.detect.crypto import (
     validate,
     wallet_addresses,
 )
-from spyglass.models import Lists, Page, RawCapture, Report, Transaction
+from spyglass.models import Lists, Page, RawCapture, Report, Task, Transaction
 from spyglass.refdata.sanctions_list import SanctionsList
 
 # Real addresses: bitcoin's well-known examples, BIP-173/BIP-350 test vectors, the USDT
@@ -240,11 +240,10 @@ def report_and_capture(
         decoy_accounts={"ethereum": decoy} if decoy else {},
     )
     report = Report(
-        task={},
+        task=Task(uuid="u", time="2024-01-01T00:00:00.000Z", url="https://x.test/"),
         page=Page(url="https://x.test/"),
         data={},
         lists=Lists(),
-        stats={},
         text=text,
         wallet=wallet or {},
     )

@@ -25,7 +25,7 @@ def _report():
 
 
 def test_task() -> None:
-    task = _report().task
+    task = _report().to_json_dict()["task"]  # urlscan's names: reportURL, apexDomain...
     assert task["uuid"] == UUID
     assert task["time"] == "2023-12-23T09:00:00.123Z"
     assert (task["url"], task["domain"], task["apexDomain"]) == (
@@ -54,7 +54,7 @@ def test_page_lists_and_stats_are_composed() -> None:
         "off-domain",
     )
     assert report.lists.link_domains[0] == "daily.example"
-    assert report.stats["totalLinks"] == len(report.data["links"]) == 5
+    assert report.stats.total_links == len(report.data["links"]) == 5
     assert len(report.data["requests"]) == 8
 
 
@@ -132,7 +132,7 @@ def test_meta_verdicts_submitter_scanner() -> None:
         "malicious": False,
         "hasVerdicts": False,
     }
-    assert report.submitter == {"country": None} and report.scanner == {"country": None}
+    assert report.submitter.country is None and report.scanner.country is None
 
 
 def test_spyglass_top_level_keys() -> None:
@@ -207,7 +207,7 @@ def test_bare_capture_builds() -> None:
     report = build_report(capture, task_for(capture))
     assert report.page.url == "http://a.test/"
     assert report.data["requests"] == [] and report.data["links"] == []
-    assert report.stats["IPv6Percentage"] is None
+    assert report.stats.ipv6_percentage is None
     assert report.lists.domains == []
 
 

@@ -12,7 +12,7 @@ from spyglass.analyze.detect.crypto import add_crypto_addresses
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.sanctions import judge, sanctions
 from spyglass.capture.browser import BrowserPool
-from spyglass.models import RawCapture, Report
+from spyglass.models import RawCapture, Report, Task
 from tests.analyze.verdicts.conftest import CorpusReport
 from tests.conftest import report_of
 from tests.testweb import TestWeb
@@ -22,6 +22,7 @@ RONIN = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"  # on the SDN list since Ap
 DOUBLER = "0x1967D8Af5Bd86A497fb3DD7899A020e47560dAAF"  # listed in lower case
 SDN_DATE = "2025-11-19"
 NOW = datetime(2025, 11, 21, tzinfo=UTC)
+TASK = Task(uuid="u", time="2025-11-21T00:00:00.000Z", url="https://x.test/")
 
 
 def entry(address: str, sources: list[str], payment: bool, sanctioned: bool) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def test_unlisted_addresses_say_nothing() -> None:
 
 
 def test_engine_reads_the_report_list() -> None:
-    report = Report(task={}, page={"url": "https://x.test/"}, data={}, lists={}, stats={})
+    report = Report(task=TASK, page={"url": "https://x.test/"}, data={}, lists={})
     report.lists.crypto_addresses = [entry(RONIN, ["dom"], True, True)]
     capture = RawCapture(url="https://x.test/", started_at=NOW, finished_at=NOW)
     result = sanctions(Inputs(report=report, capture=capture))
@@ -192,7 +193,7 @@ async def test_wallet_call_paying_a_sanctioned_address(pool: BrowserPool, web: T
 
 
 def test_wallet_recipient_end_to_end_without_a_browser() -> None:
-    report = Report(task={}, page={"url": "https://x.test/"}, data={}, lists={}, stats={})
+    report = Report(task=TASK, page={"url": "https://x.test/"}, data={}, lists={})
     report.wallet = {"calls": [{"addresses": [RONIN.lower()]}], "addresses": [RONIN.lower()]}
     capture = RawCapture(url="https://x.test/", started_at=NOW, finished_at=NOW)
     add_crypto_addresses(report, capture)  # the bundled list
