@@ -102,14 +102,13 @@ def _verdict(report: Report) -> str:
     Verdict: malicious (score 80): phishing
       - asks for a password
     """
-    ours = report.verdicts.get("spyglass") or {}
-    if not ours.get("reasons"):
+    ours = report.verdicts.spyglass
+    if not ours.reasons:
         return "Verdict: nothing found"
-    what = "malicious" if ours.get("malicious") else "suspicious"
-    labels = list(ours.get("categories") or [])
-    labels += [f"brand {b.get('name') or b.get('key')}" for b in ours.get("brands") or []]
-    lines = [f"Verdict: {what} (score {ours.get('score', 0)}): {', '.join(labels) or '-'}"]
-    lines += [f"  - {reason}" for reason in ours["reasons"]]
+    what = "malicious" if ours.malicious else "suspicious"
+    labels = [*ours.categories, *(f"brand {b.name or b.key}" for b in ours.brands)]
+    lines = [f"Verdict: {what} (score {ours.score}): {', '.join(labels) or '-'}"]
+    lines += [f"  - {reason}" for reason in ours.reasons]
     return "\n".join(lines)
 
 

@@ -47,7 +47,6 @@ from spyglass.analyze.document.text import normalize_text, text_from_dom
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.analyze.verdicts import add_verdicts
-from spyglass.analyze.verdicts.combine import no_votes
 from spyglass.analyze.wallet.decode import add_wallet
 from spyglass.models import (
     ConsoleMessage,
@@ -88,7 +87,6 @@ def build_report(
         lists=build_lists(capture.transactions, links, capture.certificates, task.time),
         stats=build_stats(capture.transactions, total_links=len(links)),
         meta=build_meta(capture),
-        verdicts=neutral_verdicts(),
         submitter=Place(country=task.submitter_country),
         scanner=Place(country=task.scanner_country),
         forms=analyze_forms(capture.dom, document_url),
@@ -233,16 +231,6 @@ def build_meta(capture: RawCapture) -> dict[str, Any]:
             "memoryMB": capture.isolation.memory_mb,
         }
     return meta
-
-
-def neutral_verdicts() -> dict[str, Any]:
-    """Verdicts saying nothing, in urlscan's shape, until the verdict engines run."""
-    blank = {"score": 0, "categories": [], "brands": [], "tags": [], "malicious": False}
-    return {
-        "overall": {**blank, "hasVerdicts": False},
-        "urlscan": {**blank, "detectionDetails": []},
-        "community": no_votes(),
-    }
 
 
 def visible_text(capture: RawCapture) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from spyglass.models.findings import Verdicts
 from spyglass.models.raw import Failure
 from spyglass.models.sections import (
     Form,
@@ -31,7 +32,7 @@ class Report(ReportModel):
     lists: Lists
     stats: Stats = Field(default_factory=Stats)
     meta: dict[str, Any] = Field(default_factory=dict)
-    verdicts: dict[str, Any] = Field(default_factory=dict)
+    verdicts: Verdicts = Field(default_factory=Verdicts)
     submitter: Place = Field(default_factory=Place)
     scanner: Place = Field(default_factory=Place)
     forms: list[Form] = Field(default_factory=list)

@@ -123,13 +123,13 @@ def test_meta_verdicts_submitter_scanner() -> None:
         "report.pdf",
         4096,
     )
-    overall = report.verdicts["overall"]
+    overall = report.verdicts.model_dump(mode="json", by_alias=True)["overall"]
     assert overall == {
         "score": 0,
         "categories": [],
-        "brands": [],
         "tags": [],
         "malicious": False,
+        "brands": [],
         "hasVerdicts": False,
     }
     assert report.submitter.country is None and report.scanner.country is None

@@ -34,8 +34,9 @@ TOKEN_BALANCE = 1_250_000 * 10**18  # what the decoy answers balanceOf() with
 
 
 def engine_verdict(scanned: Scanned) -> dict[str, Any]:
-    verdicts = scanned.report.verdicts["engines"]["verdicts"]
-    return next(v for v in verdicts if v["engine"] == "drainer")
+    """The engine's result as the document has it."""
+    verdicts = scanned.report.verdicts.engines.verdicts
+    return next(v for v in verdicts if v.engine == "drainer").model_dump(mode="json")
 
 
 def intents(scanned: Scanned, kind: str) -> list[dict[str, Any]]:
@@ -49,7 +50,7 @@ async def drained(corpus_report: CorpusReport, name: str) -> tuple[Scanned, dict
     assert verdict["malicious"], (name, scanned.report.wallet, scanned.capture.clicked)
     assert verdict["categories"] == ["crypto-drainer"]
     assert verdict["score"] >= 90
-    assert "crypto-drainer" in scanned.report.verdicts["overall"]["categories"]
+    assert "crypto-drainer" in scanned.report.verdicts.overall.categories
     return scanned, verdict
 
 
@@ -230,7 +231,7 @@ async def test_hard_negatives_are_not_drainers(corpus_report: CorpusReport, name
     scanned = await corpus_report(name)
     verdict = engine_verdict(scanned)
     assert not verdict["malicious"] and verdict["score"] <= 0 and verdict["categories"] == []
-    assert "crypto-drainer" not in scanned.report.verdicts["overall"]["categories"]
+    assert "crypto-drainer" not in scanned.report.verdicts.overall.categories
 
 
 async def test_dapp_swap(corpus_report: CorpusReport) -> None:

@@ -38,8 +38,9 @@ def entry(address: str, sources: list[str], payment: bool, sanctioned: bool) -> 
 
 
 def engine_result(report: Report) -> dict[str, Any]:
-    (found,) = [v for v in report.verdicts["engines"]["verdicts"] if v["engine"] == "sanctions"]
-    return found
+    """The engine's result as the document has it."""
+    (found,) = [v for v in report.verdicts.engines.verdicts if v.engine == "sanctions"]
+    return found.model_dump(mode="json")
 
 
 def listed(report: Report) -> list[tuple[str, str, list[str], bool, bool]]:
@@ -121,8 +122,8 @@ async def test_news_story_quoting_a_sanctioned_address(corpus_report: CorpusRepo
     result = engine_result(report)
     assert (result["malicious"], result["score"]) == (False, 20)
     assert [e["kind"] for e in result["evidence"]] == ["sanctioned-address-quoted"]
-    assert report.verdicts["overall"]["malicious"] is False
-    assert "sanctioned" not in report.verdicts["overall"]["categories"]
+    assert report.verdicts.overall.malicious is False
+    assert "sanctioned" not in report.verdicts.overall.categories
     indexed = report.to_json_dict()["lists"]["cryptoAddresses"]
     assert [a["address"] for a in indexed][:2] == [
         RONIN,
@@ -143,7 +144,7 @@ async def test_donation_page(corpus_report: CorpusReport) -> None:
         ("0x414448b747a694eC3AB203D2eF33328eEf9e6FcD", "ETH", both, True, False),
     ]
     assert engine_result(report) == EngineResult(engine="sanctions").model_dump(mode="json")
-    assert report.verdicts["overall"]["malicious"] is False
+    assert report.verdicts.overall.malicious is False
 
 
 # ---------------------------------------------------------------------------- the giveaway scam
@@ -168,9 +169,9 @@ async def test_giveaway_asking_for_eth_at_a_sanctioned_address(
     )
     reason = f"page shows 1 address on the OFAC SDN list as a payment destination: {DOUBLER} (ETH)"
     assert [e["reason"] for e in result["evidence"]] == [reason]
-    overall = report.verdicts["overall"]
-    assert overall["malicious"] is True and "sanctioned" in overall["categories"]
-    assert reason in report.verdicts["spyglass"]["reasons"]
+    overall = report.verdicts.overall
+    assert overall.malicious is True and "sanctioned" in overall.categories
+    assert reason in report.verdicts.spyglass.reasons
 
 
 async def test_wallet_call_paying_a_sanctioned_address(pool: BrowserPool, web: TestWeb) -> None:
@@ -189,7 +190,7 @@ async def test_wallet_call_paying_a_sanctioned_address(pool: BrowserPool, web: T
         "a wallet request would send funds or allowances to 1 address on the OFAC SDN list: "
         f"{receiver} (ETH)"
     ]
-    assert report.verdicts["overall"]["score"] >= 90
+    assert report.verdicts.overall.score >= 90
 
 
 def test_wallet_recipient_end_to_end_without_a_browser() -> None:
