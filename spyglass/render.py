@@ -141,11 +141,11 @@ def _counts(report: Report) -> str:
         lines.append(f"Pop-up: {item.get('url')}")
     for item in data.get("blocked") or []:
         lines.append(f"Blocked: {item.get('host')}:{item.get('port')} ({item.get('reason')})")
-    for call in report.wallet.get("calls") or []:
-        intent = (call.get("intent") or {}).get("summary")
-        lines.append(f"Wallet: {call.get('method')}" + (f": {intent}" if intent else ""))
+    for call in report.wallet.calls:
+        intent = (call.intent or {}).get("summary")
+        lines.append(f"Wallet: {call.method}" + (f": {intent}" if intent else ""))
     for write in report.clipboard:
-        lines.append(f"Clipboard: {write.get('text')!r}")
+        lines.append(f"Clipboard: {write.text!r}")
     for found in report.lists.crypto_addresses:
         sanctioned = "  SANCTIONED" if found.get("sanctioned") else ""
         lines.append(f"Crypto address: {found.get('address')} ({found.get('chain')}){sanctioned}")

@@ -9,6 +9,12 @@ Report models serialise with camelCase names (``model_dump(by_alias=True)``) bec
 urlscan document's spelling; Python code uses snake_case.
 """
 
+from spyglass.models.actions import (
+    ClipboardEntry,
+    CommandClass,
+    Wallet,
+    WalletRequest,
+)
 from spyglass.models.findings import (
     CommunityVerdict,
     EngineResult,
@@ -88,7 +94,9 @@ __all__ = [
     "BlockedConnection",
     "Certificate",
     "ClaimedJob",
+    "ClipboardEntry",
     "ClipboardWrite",
+    "CommandClass",
     "CommunityVerdict",
     "ConsoleMessage",
     "Cookie",
@@ -145,6 +153,8 @@ __all__ = [
     "Verdicts",
     "Viewport",
     "Visibility",
+    "Wallet",
     "WalletCall",
+    "WalletRequest",
     "tls_origin",
 ]

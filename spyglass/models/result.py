@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from spyglass.models.actions import ClipboardEntry, Wallet
 from spyglass.models.findings import Verdicts
 from spyglass.models.raw import Failure
 from spyglass.models.sections import (
@@ -43,8 +44,8 @@ class Report(ReportModel):
     failure: Failure | None = None
     incomplete: list[str] = Field(default_factory=list)
     # Decoy-wallet requests with their decoded intent (analyze/wallet.py) and clipboard writes.
-    wallet: dict[str, Any] = Field(default_factory=dict)
-    clipboard: list[dict[str, Any]] = Field(default_factory=list)
+    wallet: Wallet = Field(default_factory=Wallet)
+    clipboard: list[ClipboardEntry] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

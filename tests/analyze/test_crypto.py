@@ -22,7 +22,16 @@ from spyglass.analyze.detect.crypto import (
     validate,
     wallet_addresses,
 )
-from spyglass.models import Lists, Page, RawCapture, Report, Task, Transaction
+from spyglass.models import (
+    Lists,
+    Page,
+    RawCapture,
+    Report,
+    Task,
+    Transaction,
+    Wallet,
+    WalletRequest,
+)
 from spyglass.refdata.sanctions_list import SanctionsList
 
 # Real addresses: bitcoin's well-known examples, BIP-173/BIP-350 test vectors, the USDT
@@ -268,7 +277,10 @@ def test_sources_order_payment_and_sanctions() -> None:
             "application/javascript": f'const receiver = "{TRON}";'.encode(),
             "image/png": f"{DOGE_D}".encode(),  # not a script: not scanned
         },
-        wallet={"addresses": [ETH], "calls": [{"addresses": [ETH, USDT_ETH]}]},
+        wallet={
+            "addresses": [ETH],
+            "calls": [{"provider": "ethereum", "method": "x", "addresses": [ETH, USDT_ETH]}],
+        },
     )
     add_crypto_addresses(report, capture, SDN)
     assert listed(report) == [
@@ -349,10 +361,10 @@ def test_script_bytes_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert report.lists.crypto_addresses == []
 
 
-def test_wallet_addresses_shapes() -> None:
-    wallet = {
-        "addresses": [ETH, {"address": USDT_ETH}],
-        "calls": [{"addresses": [ETH, SANCTIONED_ETH]}, "junk"],
-    }
+def test_wallet_addresses_once_each_in_order() -> None:
+    wallet = Wallet(
+        addresses=[ETH, USDT_ETH],
+        calls=[WalletRequest(provider="ethereum", method="x", addresses=[ETH, SANCTIONED_ETH])],
+    )
     assert wallet_addresses(wallet) == [ETH, USDT_ETH, SANCTIONED_ETH]
-    assert wallet_addresses({}) == []
+    assert wallet_addresses(Wallet()) == []

@@ -238,13 +238,13 @@ async def test_lure_clipboard_text_classification_and_instructions(
     assert {w.text for w in scanned.capture.clipboard} == {PAYLOADS[name]}
     assert {w.api for w in scanned.capture.clipboard} == {api}
     entry = scanned.report.clipboard[0]
-    assert entry["text"] == PAYLOADS[name]
-    assert entry["url"] == scanned.capture.final_url
-    assert entry["time"] and entry["time"].endswith("Z")
-    classification = entry["classification"]
-    assert classification["kind"] == kind
-    assert classification["dangerous"] and classification["downloadsAndRuns"]
-    assert classification["urls"] == PAYLOAD_URLS[name]
+    assert entry.text == PAYLOADS[name]
+    assert entry.url == scanned.capture.final_url
+    assert entry.time and entry.time.endswith("Z")
+    classification = entry.classification
+    assert classification.kind == kind
+    assert classification.dangerous and classification.downloads_and_runs
+    assert classification.urls == PAYLOAD_URLS[name]
     evidence = engine_result(scanned.report.verdicts)["evidence"][0]
     assert evidence["kind"] == "clipboard-command"
     assert evidence["detail"]["text"] == PAYLOADS[name]
@@ -254,20 +254,20 @@ async def test_lure_clipboard_text_classification_and_instructions(
 
 async def test_encoded_powershell_is_decoded(corpus_report: CorpusReport) -> None:
     scanned = await corpus_report("lure-cloudflare-enc")
-    classification = scanned.report.clipboard[0]["classification"]
+    classification = scanned.report.clipboard[0].classification
 
-    assert classification["decoded"] == lures.CLOUDFLARE_INNER
-    assert {"encoded-command", "hidden-window"} <= set(classification["stealth"])
-    assert classification["inner"]["kind"] == "powershell"
+    assert classification.decoded == lures.CLOUDFLARE_INNER
+    assert {"encoded-command", "hidden-window"} <= set(classification.stealth)
+    assert classification.inner and classification.inner.kind == "powershell"
 
 
 async def test_base64_payload_is_decoded(corpus_report: CorpusReport) -> None:
     scanned = await corpus_report("lure-base64-bash")
-    classification = scanned.report.clipboard[0]["classification"]
+    classification = scanned.report.clipboard[0].classification
 
-    assert classification["decoded"] == lures.BASE64_INNER
-    assert classification["inner"]["kind"] == "shell"
-    assert "base64-decode" in classification["stealth"]
+    assert classification.decoded == lures.BASE64_INNER
+    assert classification.inner and classification.inner.kind == "shell"
+    assert "base64-decode" in classification.stealth
 
 
 async def test_pastejacking_records_the_swapped_command_not_the_shown_one(
@@ -333,7 +333,7 @@ async def test_install_docs_copy_button_is_benign(corpus_report: CorpusReport) -
 
     assert any("Copy" in label for label in scanned.capture.clicked)
     assert [w.text for w in scanned.capture.clipboard] == ["pip install requests"]
-    assert scanned.report.clipboard[0]["classification"]["dangerous"] is False
+    assert scanned.report.clipboard[0].classification.dangerous is False
     assert engine_result(scanned.report.verdicts)["score"] == 0
     assert not scanned.report.verdicts.overall.malicious
 
@@ -344,9 +344,9 @@ async def test_curl_pipe_sh_from_the_tools_own_domain_is_benign(
     scanned = await corpus_report("benign-docs-rustup")
 
     assert [w.text for w in scanned.capture.clipboard] == [PAYLOADS["benign-docs-rustup"]]
-    classification = scanned.report.clipboard[0]["classification"]
-    assert classification["kind"] == "shell" and classification["downloadsAndRuns"]
-    assert classification["hosts"] == ["sh.rustlang.test"]
+    classification = scanned.report.clipboard[0].classification
+    assert classification.kind == "shell" and classification.downloads_and_runs
+    assert classification.hosts == ["sh.rustlang.test"]
     assert engine_result(scanned.report.verdicts)["score"] == 0
     assert not scanned.report.verdicts.overall.malicious
 
