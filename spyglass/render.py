@@ -147,6 +147,6 @@ def _counts(report: Report) -> str:
     for write in report.clipboard:
         lines.append(f"Clipboard: {write.text!r}")
     for found in report.lists.crypto_addresses:
-        sanctioned = "  SANCTIONED" if found.get("sanctioned") else ""
-        lines.append(f"Crypto address: {found.get('address')} ({found.get('chain')}){sanctioned}")
+        sanctioned = "  SANCTIONED" if found.sanctioned else ""
+        lines.append(f"Crypto address: {found.address} ({found.chain}){sanctioned}")
     return "\n".join(lines)

@@ -62,10 +62,12 @@ from spyglass.models.result import (
 )
 from spyglass.models.sections import (
     Certificate,
+    CryptoAddress,
     Form,
     FormInput,
     Identifier,
     Link,
+    ListedSanction,
     Lists,
     Page,
     Pivots,
@@ -101,6 +103,7 @@ __all__ = [
     "ConsoleMessage",
     "Cookie",
     "CookieSpec",
+    "CryptoAddress",
     "Dialog",
     "DomainStat",
     "Download",
@@ -118,6 +121,7 @@ __all__ = [
     "Isolation",
     "JSGlobal",
     "Link",
+    "ListedSanction",
     "Lists",
     "Navigation",
     "OverallVerdict",

@@ -8,7 +8,7 @@ document's spelling; Python code uses snake_case.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -157,6 +157,26 @@ class Pivots(ReportModel):
     cookie_names: list[str] = Field(default_factory=list)
 
 
+class ListedSanction(ReportModel):
+    """Why an address is on a sanctions list (``refdata.sanctions_list.Sanction``)."""
+
+    name: str = Field(alias="list")  # which list: "OFAC SDN"
+    asset: str  # the list's asset code: XBT, ETH, USDT...
+    assets: list[str] = Field(default_factory=list)  # every asset it is listed under
+    date: str | None = None  # the list's date of issue, ISO
+
+
+class CryptoAddress(ReportModel):
+    """One of ``lists.cryptoAddresses`` (``analyze/detect/crypto.py``)."""
+
+    address: str
+    chain: str  # BTC, ETH, TRX, SOL... (a sanctions list's asset code for chains not validated)
+    sources: list[str] = Field(default_factory=list)  # dom | text | script | wallet
+    payment: bool = False  # shown as somewhere to send funds
+    sanctioned: bool = False
+    sanction: ListedSanction | None = None
+
+
 class Lists(ReportModel):
     ips: list[str] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)
@@ -168,9 +188,7 @@ class Lists(ReportModel):
     link_domains: list[str] = Field(default_factory=list)
     certificates: list[Certificate] = Field(default_factory=list)
     hashes: list[str] = Field(default_factory=list)
-    # {"address", "chain", "sources": ["dom", "text", "script", "wallet"], "sanctioned": bool,
-    #  "sanction": {...} | None}; see analyze/crypto.py
-    crypto_addresses: list[dict[str, Any]] = Field(default_factory=list)
+    crypto_addresses: list[CryptoAddress] = Field(default_factory=list)
 
 
 class Redirect(ReportModel):

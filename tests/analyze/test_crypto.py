@@ -261,7 +261,7 @@ def report_and_capture(
 
 def listed(report: Report) -> list[tuple[str, str, list[str], bool, bool]]:
     return [
-        (a["address"], a["chain"], a["sources"], a["payment"], a["sanctioned"])
+        (a.address, a.chain, a.sources, a.payment, a.sanctioned)
         for a in report.lists.crypto_addresses
     ]
 
@@ -291,15 +291,15 @@ def test_sources_order_payment_and_sanctions() -> None:
         (ETH, "ETH", ["wallet"], True, False),
         (USDT_ETH, "ETH", ["wallet"], True, False),
     ]
-    sanctioned = report.lists.crypto_addresses[1]
-    assert sanctioned["sanction"] == {
+    written = report.to_json_dict()["lists"]["cryptoAddresses"]
+    assert written[1]["sanction"] == {
         "list": "OFAC SDN",
         "asset": "ETH",
         "assets": ["ETH", "USDT"],
         "date": "2025-11-19",
     }
-    assert report.lists.crypto_addresses[0]["sanction"] is None
-    assert report.to_json_dict()["lists"]["cryptoAddresses"][0]["address"] == BTC_V0
+    assert report.lists.crypto_addresses[0].sanction is None
+    assert written[0]["address"] == BTC_V0
 
 
 @pytest.mark.parametrize(
@@ -319,7 +319,7 @@ def test_sources_order_payment_and_sanctions() -> None:
 def test_payment_context(text: str, payment: list[bool]) -> None:
     report, capture = report_and_capture(text=text)
     add_crypto_addresses(report, capture, SDN)
-    assert [a["payment"] for a in report.lists.crypto_addresses] == payment
+    assert [a.payment for a in report.lists.crypto_addresses] == payment
 
 
 def test_sanctioned_solana_address_needs_no_context() -> None:

@@ -45,13 +45,19 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import base58
 import bech32
 from eth_utils import is_checksum_address, keccak, to_checksum_address
 
-from spyglass.models import RawCapture, Report, Transaction, Wallet
+from spyglass.models import (
+    CryptoAddress,
+    ListedSanction,
+    RawCapture,
+    Report,
+    Transaction,
+    Wallet,
+)
 from spyglass.refdata import sanctions_list
 
 Accept = Callable[[str], bool]
@@ -383,25 +389,22 @@ def listed_only(text: str, listed: sanctions_list.SanctionsList, found: list[Mat
     return extra
 
 
-def _listing(entry: _Entry, listed: sanctions_list.SanctionsList) -> dict[str, Any]:
+def _listing(entry: _Entry, listed: sanctions_list.SanctionsList) -> CryptoAddress:
     sanction = listed.lookup(entry.address)
-    return {
-        "address": entry.address,
-        "chain": entry.chain,
-        "sources": entry.sources,
-        "payment": entry.payment,
-        "sanctioned": sanction is not None,
-        "sanction": (
-            {
-                "list": sanction.name,
-                "asset": sanction.asset,
-                "assets": sanction.assets,
-                "date": sanction.date,
-            }
+    return CryptoAddress(
+        address=entry.address,
+        chain=entry.chain,
+        sources=entry.sources,
+        payment=entry.payment,
+        sanctioned=sanction is not None,
+        sanction=(
+            ListedSanction(
+                name=sanction.name, asset=sanction.asset, assets=sanction.assets, date=sanction.date
+            )
             if sanction
             else None
         ),
-    }
+    )
 
 
 def _texts(report: Report, capture: RawCapture) -> Iterator[tuple[str, str]]:

@@ -12,7 +12,15 @@ from spyglass.analyze.detect.crypto import add_crypto_addresses
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.sanctions import judge, sanctions
 from spyglass.capture.browser import BrowserPool
-from spyglass.models import RawCapture, Report, Task
+from spyglass.models import (
+    CryptoAddress,
+    ListedSanction,
+    RawCapture,
+    Report,
+    Task,
+    Wallet,
+    WalletRequest,
+)
 from tests.analyze.verdicts.conftest import CorpusReport
 from tests.conftest import report_of
 from tests.testweb import TestWeb
@@ -25,16 +33,16 @@ NOW = datetime(2025, 11, 21, tzinfo=UTC)
 TASK = Task(uuid="u", time="2025-11-21T00:00:00.000Z", url="https://x.test/")
 
 
-def entry(address: str, sources: list[str], payment: bool, sanctioned: bool) -> dict[str, Any]:
-    sanction = {"list": "OFAC SDN", "asset": "ETH", "assets": ["ETH"], "date": SDN_DATE}
-    return {
-        "address": address,
-        "chain": "ETH",
-        "sources": sources,
-        "payment": payment,
-        "sanctioned": sanctioned,
-        "sanction": sanction if sanctioned else None,
-    }
+def entry(address: str, sources: list[str], payment: bool, sanctioned: bool) -> CryptoAddress:
+    sanction = ListedSanction(name="OFAC SDN", asset="ETH", assets=["ETH"], date=SDN_DATE)
+    return CryptoAddress(
+        address=address,
+        chain="ETH",
+        sources=sources,
+        payment=payment,
+        sanctioned=sanctioned,
+        sanction=sanction if sanctioned else None,
+    )
 
 
 def engine_result(report: Report) -> dict[str, Any]:
@@ -45,7 +53,7 @@ def engine_result(report: Report) -> dict[str, Any]:
 
 def listed(report: Report) -> list[tuple[str, str, list[str], bool, bool]]:
     return [
-        (a["address"], a["chain"], a["sources"], a["payment"], a["sanctioned"])
+        (a.address, a.chain, a.sources, a.payment, a.sanctioned)
         for a in report.lists.crypto_addresses
     ]
 
@@ -113,7 +121,7 @@ async def test_news_story_quoting_a_sanctioned_address(corpus_report: CorpusRepo
         ("0xdAC17F958D2ee523a2206206994597C13D831ec7", "ETH", ["script"], False, False),
         ("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2", "ETH", ["script"], False, False),
     ]
-    assert report.lists.crypto_addresses[0]["sanction"] == {
+    assert report.to_json_dict()["lists"]["cryptoAddresses"][0]["sanction"] == {
         "list": "OFAC SDN",
         "asset": "ETH",
         "assets": ["ETH"],
@@ -195,7 +203,10 @@ async def test_wallet_call_paying_a_sanctioned_address(pool: BrowserPool, web: T
 
 def test_wallet_recipient_end_to_end_without_a_browser() -> None:
     report = Report(task=TASK, page={"url": "https://x.test/"}, data={}, lists={})
-    report.wallet = {"calls": [{"addresses": [RONIN.lower()]}], "addresses": [RONIN.lower()]}
+    report.wallet = Wallet(
+        calls=[WalletRequest(provider="ethereum", method="x", addresses=[RONIN.lower()])],
+        addresses=[RONIN.lower()],
+    )
     capture = RawCapture(url="https://x.test/", started_at=NOW, finished_at=NOW)
     add_crypto_addresses(report, capture)  # the bundled list
     assert listed(report) == [(RONIN, "ETH", ["wallet"], True, True)]
