@@ -3,7 +3,9 @@
 Flow: ``ScanOptions`` goes into capture; capture returns a ``RawCapture`` (what the browser saw,
 nothing concluded; ``raw.py``); analysis turns a ``RawCapture`` plus ``TaskInfo`` into a
 ``Report`` (``result.py``: the urlscan.io result document, plus Spyglass's own keys) made of
-typed sections (``sections.py``). The service and the worker keep ``jobs.py``'s records.
+typed sections: task, page, lists, forms, pivots... (``sections.py``), ``stats``
+(``traffic.py``), ``verdicts`` (``findings.py``), ``wallet`` and ``clipboard``
+(``actions.py``). The service and the worker keep ``jobs.py``'s records.
 
 Report models serialise with camelCase names (``model_dump(by_alias=True)``) because that is the
 urlscan document's spelling; Python code uses snake_case.

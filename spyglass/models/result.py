@@ -1,5 +1,11 @@
 """``Report``: the urlscan.io result document plus Spyglass's own keys, built by
-``analyze/report.py`` from its sections."""
+``analyze/report.py`` from its sections.
+
+Every section Spyglass writes is a model; ``to_json_dict`` is the document as stored and served
+(field order is the document's key order). Two stay dicts: ``data``, whose ``requests`` are the
+DevTools events passed through as urlscan has them, and ``meta``, whose ``processors`` entries
+each enricher writes in urlscan's shape of that processor.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ from spyglass.models.traffic import Stats
 
 
 class Report(ReportModel):
-    """The urlscan.io result document plus Spyglass's keys (forms, text, failure...)."""
+    """The urlscan.io result document plus Spyglass's keys (forms, text, failure, wallet...)."""
 
     task: Task
     page: Page
@@ -43,7 +49,7 @@ class Report(ReportModel):
     redirects: list[Redirect] = Field(default_factory=list)
     failure: Failure | None = None
     incomplete: list[str] = Field(default_factory=list)
-    # Decoy-wallet requests with their decoded intent (analyze/wallet.py) and clipboard writes.
+    # Decoy-wallet requests with their decoded intent (analyze/wallet/) and clipboard writes.
     wallet: Wallet = Field(default_factory=Wallet)
     clipboard: list[ClipboardEntry] = Field(default_factory=list)
 

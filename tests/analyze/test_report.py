@@ -4,8 +4,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from spyglass.analyze.report import build_report
-from spyglass.models import FailureReason, Pivots, RawCapture
+from spyglass.models import FailureReason, Pivots, RawCapture, Report
 from tests.analyze.captures import (
     ARTICLE_URL,
     DOWNLOAD_SHA,
@@ -172,6 +174,15 @@ def test_json_document_round_trips_and_is_deterministic() -> None:
         "failure",
         "incomplete",
     } <= document.keys()
+
+
+@pytest.mark.parametrize("capture", [redirect_chain_news(), failed_dns()], ids=["news", "dns"])
+def test_a_stored_document_reads_back_into_the_same_report(capture: RawCapture) -> None:
+    """The typed sections lose nothing: the document read back is written byte for byte the
+    same (key order, nulls, an empty wallet written as {}, failed sub-domains...)."""
+    written = json.dumps(build_report(capture, task_for(capture)).to_json_dict())
+    read_back = Report.model_validate(json.loads(written))
+    assert json.dumps(read_back.to_json_dict()) == written
 
 
 def test_failed_scan_report() -> None:
