@@ -166,7 +166,7 @@ async def test_drainer_solana(corpus_report: CorpusReport) -> None:
     ]
     assert tx["feePayer"] == DECOY_SOL_ACCOUNT and tx["version"] == "legacy"
     assert scanned.report.wallet.addresses == [ATTACKERS["solana"]]
-    assert [c["method"] for c in scanned.report.wallet.calls] == ["connect", "signTransaction"]
+    assert [c.method for c in scanned.report.wallet.calls] == ["connect", "signTransaction"]
     assert any(f"send 5.233995 SOL to {ATTACKERS['solana']}" in r for r in reasons(verdict))
 
 
@@ -262,5 +262,5 @@ async def test_without_the_decoy_the_kit_shows_nothing(pool: BrowserPool, web: T
     )
     report = report_of(capture)
     assert capture.wallet_calls == [] and capture.decoy_accounts == {}
-    assert report.wallet == {}
+    assert report.wallet.empty and report.to_json_dict()["wallet"] == {}
     assert not engine_verdict(Scanned(CORPUS[0], capture, report))["malicious"]
