@@ -67,9 +67,9 @@ async def scan_all(concurrency: int) -> list[Outcome]:
                     url = web.url(sample.host, sample.path, https=sample.https)
                     capture = await pool.capture(url)
                     task = TaskInfo(uuid="bench", time=datetime.now(UTC), url=capture.url)
-                    ours = build_report(capture, task).verdicts["spyglass"]
-                    return Outcome(sample, bool(ours["malicious"]), list(ours["categories"]),
-                                   list(ours["reasons"]), time.perf_counter() - start)  # fmt: skip
+                    ours = build_report(capture, task).verdicts.spyglass
+                    return Outcome(sample, ours.malicious, list(ours.categories),
+                                   list(ours.reasons), time.perf_counter() - start)  # fmt: skip
 
             outcomes = await asyncio.gather(*(one(s) for s in samples()))
             return list(outcomes)

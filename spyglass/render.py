@@ -70,14 +70,14 @@ def submission_date(iso_time: str | None) -> str:
 
 def _header(report: Report) -> str:
     task, page = report.task, report.page
-    visibility = _VISIBILITY.get(str(task.get("visibility")), "Public")
-    submitter = report.submitter.get("country") or "unknown country"
-    scanner = report.scanner.get("country") or "unknown country"
+    visibility = _VISIBILITY.get(task.visibility, "Public")
+    submitter = report.submitter.country or "unknown country"
+    scanner = report.scanner.country or "unknown country"
     lines = [
         f"{page.domain or page.url}  {page.ip or 'no IP'}  {visibility} Scan",
         "",
-        f"URL: {task.get('url')}",
-        f"Submission: On {submission_date(task.get('time'))} via {task.get('method')} "
+        f"URL: {task.url}",
+        f"Submission: On {submission_date(task.time)} via {task.method} "
         f"from {submitter} — Scanned from {scanner}",
     ]
     if report.failure is not None:
@@ -102,14 +102,13 @@ def _verdict(report: Report) -> str:
     Verdict: malicious (score 80): phishing
       - asks for a password
     """
-    ours = report.verdicts.get("spyglass") or {}
-    if not ours.get("reasons"):
+    ours = report.verdicts.spyglass
+    if not ours.reasons:
         return "Verdict: nothing found"
-    what = "malicious" if ours.get("malicious") else "suspicious"
-    labels = list(ours.get("categories") or [])
-    labels += [f"brand {b.get('name') or b.get('key')}" for b in ours.get("brands") or []]
-    lines = [f"Verdict: {what} (score {ours.get('score', 0)}): {', '.join(labels) or '-'}"]
-    lines += [f"  - {reason}" for reason in ours["reasons"]]
+    what = "malicious" if ours.malicious else "suspicious"
+    labels = [*ours.categories, *(f"brand {b.name or b.key}" for b in ours.brands)]
+    lines = [f"Verdict: {what} (score {ours.score}): {', '.join(labels) or '-'}"]
+    lines += [f"  - {reason}" for reason in ours.reasons]
     return "\n".join(lines)
 
 
@@ -142,12 +141,12 @@ def _counts(report: Report) -> str:
         lines.append(f"Pop-up: {item.get('url')}")
     for item in data.get("blocked") or []:
         lines.append(f"Blocked: {item.get('host')}:{item.get('port')} ({item.get('reason')})")
-    for call in report.wallet.get("calls") or []:
-        intent = (call.get("intent") or {}).get("summary")
-        lines.append(f"Wallet: {call.get('method')}" + (f": {intent}" if intent else ""))
+    for call in report.wallet.calls:
+        intent = (call.intent or {}).get("summary")
+        lines.append(f"Wallet: {call.method}" + (f": {intent}" if intent else ""))
     for write in report.clipboard:
-        lines.append(f"Clipboard: {write.get('text')!r}")
+        lines.append(f"Clipboard: {write.text!r}")
     for found in report.lists.crypto_addresses:
-        sanctioned = "  SANCTIONED" if found.get("sanctioned") else ""
-        lines.append(f"Crypto address: {found.get('address')} ({found.get('chain')}){sanctioned}")
+        sanctioned = "  SANCTIONED" if found.sanctioned else ""
+        lines.append(f"Crypto address: {found.address} ({found.chain}){sanctioned}")
     return "\n".join(lines)

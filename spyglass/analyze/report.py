@@ -47,9 +47,17 @@ from spyglass.analyze.document.text import normalize_text, text_from_dom
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.timestamps import iso_utc
 from spyglass.analyze.verdicts import add_verdicts
-from spyglass.analyze.verdicts.combine import no_votes
 from spyglass.analyze.wallet.decode import add_wallet
-from spyglass.models import ConsoleMessage, Link, RawCapture, Redirect, Report, TaskInfo
+from spyglass.models import (
+    ConsoleMessage,
+    Link,
+    Place,
+    RawCapture,
+    Redirect,
+    Report,
+    Task,
+    TaskInfo,
+)
 from spyglass.refdata.ipdata import IPData
 from spyglass.refdata.techindex import compiled
 from spyglass.refdata.verdicts import VerdictData
@@ -79,9 +87,8 @@ def build_report(
         lists=build_lists(capture.transactions, links, capture.certificates, task.time),
         stats=build_stats(capture.transactions, total_links=len(links)),
         meta=build_meta(capture),
-        verdicts=neutral_verdicts(),
-        submitter={"country": task.submitter_country},
-        scanner={"country": task.scanner_country},
+        submitter=Place(country=task.submitter_country),
+        scanner=Place(country=task.scanner_country),
         forms=analyze_forms(capture.dom, document_url),
         text=visible_text(capture),
         redirects=redirects,
@@ -120,7 +127,7 @@ def preload(ip_data: IPData | None = None, verdict_data: VerdictData | None = No
                  verdict_data)  # fmt: skip
 
 
-def build_task(capture: RawCapture, task: TaskInfo) -> dict[str, Any]:
+def build_task(capture: RawCapture, task: TaskInfo) -> Task:
     """urlscan's ``task``.
 
     >>> from datetime import datetime
@@ -128,29 +135,29 @@ def build_task(capture: RawCapture, task: TaskInfo) -> dict[str, Any]:
     ...              base_url="http://127.0.0.1:8000/")
     >>> c = RawCapture(url="http://news.test/", started_at=t.time, finished_at=t.time)
     >>> d = build_task(c, t)
-    >>> d["time"], d["reportURL"], d["domURL"]
+    >>> d.time, d.report_url, d.dom_url
     ('2024-01-02T00:00:00.000Z', 'http://127.0.0.1:8000/result/u1/', 'http://127.0.0.1:8000/dom/u1/')
-    >>> d["screenshotURL"]
+    >>> d.screenshot_url
     'http://127.0.0.1:8000/screenshots/u1.png'
     """
     base = task.base_url.rstrip("/")
     domain = host_of(task.url)
-    return {
-        "uuid": task.uuid,
-        "time": iso_utc(task.time),
-        "url": task.url,
-        "domain": domain,
-        "apexDomain": apex_domain(domain),
-        "visibility": task.visibility,
-        "method": task.method,
-        "source": task.source,
-        "tags": list(task.tags),
-        "options": capture.options.model_dump(mode="json"),
-        "userAgent": capture.user_agent or capture.options.user_agent,
-        "reportURL": f"{base}/result/{task.uuid}/",
-        "screenshotURL": f"{base}/screenshots/{task.uuid}.png",
-        "domURL": f"{base}/dom/{task.uuid}/",
-    }
+    return Task(
+        uuid=task.uuid,
+        time=iso_utc(task.time),
+        url=task.url,
+        domain=domain,
+        apex_domain=apex_domain(domain),
+        visibility=task.visibility,
+        method=task.method,
+        source=task.source,
+        tags=list(task.tags),
+        options=capture.options,
+        user_agent=capture.user_agent or capture.options.user_agent,
+        report_url=f"{base}/result/{task.uuid}/",
+        screenshot_url=f"{base}/screenshots/{task.uuid}.png",
+        dom_url=f"{base}/dom/{task.uuid}/",
+    )
 
 
 def build_data(
@@ -224,16 +231,6 @@ def build_meta(capture: RawCapture) -> dict[str, Any]:
             "memoryMB": capture.isolation.memory_mb,
         }
     return meta
-
-
-def neutral_verdicts() -> dict[str, Any]:
-    """Verdicts saying nothing, in urlscan's shape, until the verdict engines run."""
-    blank = {"score": 0, "categories": [], "brands": [], "tags": [], "malicious": False}
-    return {
-        "overall": {**blank, "hasVerdicts": False},
-        "urlscan": {**blank, "detectionDetails": []},
-        "community": no_votes(),
-    }
 
 
 def visible_text(capture: RawCapture) -> str:

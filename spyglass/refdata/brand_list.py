@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from spyglass.analyze.domains import apex_domain
+from spyglass.models.findings import VerdictBrand
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,10 @@ class Brand:
         """Visa, Mastercard, Amex: their logos sit on every checkout page."""
         return "card-network" in self.vertical
 
-    def info(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "country": list(self.country),
-            "vertical": list(self.vertical),
-        }
+    def info(self) -> VerdictBrand:
+        return VerdictBrand(
+            key=self.key, name=self.name, country=list(self.country), vertical=list(self.vertical)
+        )
 
 
 @functools.cache
@@ -96,17 +94,17 @@ def brands() -> dict[str, Brand]:
     return {item["key"]: _brand(item) for item in json.loads(raw)["brands"]}
 
 
-def brand_info(key: str) -> dict[str, Any]:
+def brand_info(key: str) -> VerdictBrand:
     """The brand object urlscan shows in ``verdicts.*.brands`` (the combiner's ``brand_info``).
 
     >>> brand_info("paypal")
-    {'key': 'paypal', 'name': 'PayPal', 'country': ['US'], 'vertical': ['payment']}
-    >>> brand_info("nope")["name"]
+    VerdictBrand(key='paypal', name='PayPal', country=['US'], vertical=['payment'])
+    >>> brand_info("nope").name
     'nope'
     """
     brand = brands().get(key)
     if brand is None:
-        return {"key": key, "name": key, "country": [], "vertical": []}
+        return VerdictBrand(key=key, name=key)
     return brand.info()
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from spyglass.analyze.domains import apex_domain, host_of
-from spyglass.analyze.report import neutral_verdicts
 from spyglass.analyze.timestamps import epoch_seconds, iso_utc
 from spyglass.models import ScanRecord
+from spyglass.models.findings import CommunityVerdict
 
 EMPTY_LISTS = (
     "ips", "countries", "asns", "domains", "apexDomains", "servers", "urls", "linkDomains",
@@ -87,6 +87,16 @@ def failed_document(record: ScanRecord, public_url: str) -> dict[str, Any]:
         "stats": {},
         "meta": {"processors": {}},
         "verdicts": neutral_verdicts(),
+    }
+
+
+def neutral_verdicts() -> dict[str, Any]:
+    """Verdicts saying nothing, in urlscan's shape: what a scan without a report shows."""
+    blank = {"score": 0, "categories": [], "brands": [], "tags": [], "malicious": False}
+    return {
+        "overall": {**blank, "hasVerdicts": False},
+        "urlscan": {**blank, "detectionDetails": []},
+        "community": CommunityVerdict().model_dump(mode="json", by_alias=True),
     }
 
 

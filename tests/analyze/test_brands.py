@@ -19,7 +19,7 @@ from spyglass.analyze.brands.signals import page_signals, text_matches
 from spyglass.analyze.verdicts import engines
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.brands import brands_engine, credential_asks
-from spyglass.models import Favicon, RawCapture, Transaction
+from spyglass.models import Favicon, RawCapture, Transaction, VerdictBrand
 from spyglass.refdata.brand_list import brand_info, brands, owner_of, path_digest
 from tests.conftest import report_of
 
@@ -85,10 +85,10 @@ def test_logo_fingerprints_match_the_bundled_simple_icons() -> None:
 
 
 def test_brand_info_for_the_combiner() -> None:
-    assert brand_info("chase") == {
-        "key": "chase", "name": "Chase", "country": ["US"], "vertical": ["bank"],
-    }  # fmt: skip
-    assert brand_info("unknown-brand")["name"] == "unknown-brand"
+    assert brand_info("chase") == VerdictBrand(
+        key="chase", name="Chase", country=["US"], vertical=["bank"]
+    )
+    assert brand_info("unknown-brand").name == "unknown-brand"
 
 
 def test_owner_of() -> None:

@@ -40,17 +40,18 @@ def test_each_write_in_order_with_time_and_classification() -> None:
     report = report_of(capture)  # build_report calls add_clipboard
 
     first, second = report.clipboard
-    assert first["text"] == "ipconfig /flushdns" and first["api"] == "execCommand"
-    assert first["time"] == "2026-03-01T12:00:00.000Z"
-    assert first["classification"]["kind"] == "text"
-    assert not first["classification"]["dangerous"]
-    assert second["script"] == "https://lure.test/static/app.js"
-    assert second["time"] == "2026-03-01T12:00:01.500Z"
-    assert second["classification"]["kind"] == "powershell"
-    assert second["classification"]["urls"] == ["https://x.example/s.ps1"]
-    assert second["classification"]["hosts"] == ["x.example"]
-    assert second["classification"]["downloadsAndRuns"] is True
-    assert report.to_json_dict()["clipboard"] == report.clipboard
+    assert first.text == "ipconfig /flushdns" and first.api == "execCommand"
+    assert first.time == "2026-03-01T12:00:00.000Z"
+    assert first.classification.kind == "text"
+    assert not first.classification.dangerous
+    assert second.script == "https://lure.test/static/app.js"
+    assert second.time == "2026-03-01T12:00:01.500Z"
+    assert second.classification.kind == "powershell"
+    assert second.classification.urls == ["https://x.example/s.ps1"]
+    assert second.classification.hosts == ["x.example"]
+    written = report.to_json_dict()["clipboard"][1]
+    assert list(written) == ["text", "api", "url", "script", "time", "classification"]
+    assert written["classification"]["downloadsAndRuns"] is True
 
 
 def test_no_writes_no_entries_and_a_missing_time_stays_missing() -> None:
@@ -59,5 +60,5 @@ def test_no_writes_no_entries_and_a_missing_time_stays_missing() -> None:
 
     capture = capture_with(ClipboardWrite(text="x", api="clipboard.writeText"))
     add_clipboard(report, capture)
-    assert report.clipboard[0]["time"] is None
-    assert report.clipboard[0]["url"] is None
+    assert report.clipboard[0].time is None
+    assert report.clipboard[0].url is None

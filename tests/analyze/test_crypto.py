@@ -22,7 +22,16 @@ from spyglass.analyze.detect.crypto import (
     validate,
     wallet_addresses,
 )
-from spyglass.models import Lists, Page, RawCapture, Report, Transaction
+from spyglass.models import (
+    Lists,
+    Page,
+    RawCapture,
+    Report,
+    Task,
+    Transaction,
+    Wallet,
+    WalletRequest,
+)
 from spyglass.refdata.sanctions_list import SanctionsList
 
 # Real addresses: bitcoin's well-known examples, BIP-173/BIP-350 test vectors, the USDT
@@ -240,11 +249,10 @@ def report_and_capture(
         decoy_accounts={"ethereum": decoy} if decoy else {},
     )
     report = Report(
-        task={},
+        task=Task(uuid="u", time="2024-01-01T00:00:00.000Z", url="https://x.test/"),
         page=Page(url="https://x.test/"),
         data={},
         lists=Lists(),
-        stats={},
         text=text,
         wallet=wallet or {},
     )
@@ -253,7 +261,7 @@ def report_and_capture(
 
 def listed(report: Report) -> list[tuple[str, str, list[str], bool, bool]]:
     return [
-        (a["address"], a["chain"], a["sources"], a["payment"], a["sanctioned"])
+        (a.address, a.chain, a.sources, a.payment, a.sanctioned)
         for a in report.lists.crypto_addresses
     ]
 
@@ -269,7 +277,10 @@ def test_sources_order_payment_and_sanctions() -> None:
             "application/javascript": f'const receiver = "{TRON}";'.encode(),
             "image/png": f"{DOGE_D}".encode(),  # not a script: not scanned
         },
-        wallet={"addresses": [ETH], "calls": [{"addresses": [ETH, USDT_ETH]}]},
+        wallet={
+            "addresses": [ETH],
+            "calls": [{"provider": "ethereum", "method": "x", "addresses": [ETH, USDT_ETH]}],
+        },
     )
     add_crypto_addresses(report, capture, SDN)
     assert listed(report) == [
@@ -280,15 +291,15 @@ def test_sources_order_payment_and_sanctions() -> None:
         (ETH, "ETH", ["wallet"], True, False),
         (USDT_ETH, "ETH", ["wallet"], True, False),
     ]
-    sanctioned = report.lists.crypto_addresses[1]
-    assert sanctioned["sanction"] == {
+    written = report.to_json_dict()["lists"]["cryptoAddresses"]
+    assert written[1]["sanction"] == {
         "list": "OFAC SDN",
         "asset": "ETH",
         "assets": ["ETH", "USDT"],
         "date": "2025-11-19",
     }
-    assert report.lists.crypto_addresses[0]["sanction"] is None
-    assert report.to_json_dict()["lists"]["cryptoAddresses"][0]["address"] == BTC_V0
+    assert report.lists.crypto_addresses[0].sanction is None
+    assert written[0]["address"] == BTC_V0
 
 
 @pytest.mark.parametrize(
@@ -308,7 +319,7 @@ def test_sources_order_payment_and_sanctions() -> None:
 def test_payment_context(text: str, payment: list[bool]) -> None:
     report, capture = report_and_capture(text=text)
     add_crypto_addresses(report, capture, SDN)
-    assert [a["payment"] for a in report.lists.crypto_addresses] == payment
+    assert [a.payment for a in report.lists.crypto_addresses] == payment
 
 
 def test_sanctioned_solana_address_needs_no_context() -> None:
@@ -350,10 +361,10 @@ def test_script_bytes_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert report.lists.crypto_addresses == []
 
 
-def test_wallet_addresses_shapes() -> None:
-    wallet = {
-        "addresses": [ETH, {"address": USDT_ETH}],
-        "calls": [{"addresses": [ETH, SANCTIONED_ETH]}, "junk"],
-    }
+def test_wallet_addresses_once_each_in_order() -> None:
+    wallet = Wallet(
+        addresses=[ETH, USDT_ETH],
+        calls=[WalletRequest(provider="ethereum", method="x", addresses=[ETH, SANCTIONED_ETH])],
+    )
     assert wallet_addresses(wallet) == [ETH, USDT_ETH, SANCTIONED_ETH]
-    assert wallet_addresses({}) == []
+    assert wallet_addresses(Wallet()) == []

@@ -203,7 +203,7 @@ def test_request_level_asn_and_geoip() -> None:
 
 
 def test_ip_stats_asn_and_geoip() -> None:
-    stats = _public_news_report().stats
+    stats = _public_news_report().stats.model_dump(mode="json", by_alias=True)
     rows = {row["ip"]: row for row in stats["ipStats"]}
     google = rows["8.8.8.8"]
     assert (google["asn"]["asn"], google["asn"]["name"], google["asn"]["ip"]) == (

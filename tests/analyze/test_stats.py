@@ -4,8 +4,13 @@ from spyglass.analyze.document.stats import build_stats
 from tests.analyze.captures import failed_dns, redirect_chain_transactions
 
 
+def _wire(transactions, total_links: int) -> dict:
+    """``stats`` as the document has it: urlscan's names and shapes are what is checked."""
+    return build_stats(transactions, total_links).model_dump(mode="json", by_alias=True)
+
+
 def _stats() -> dict:
-    return build_stats(redirect_chain_transactions(), total_links=5)
+    return _wire(redirect_chain_transactions(), total_links=5)
 
 
 def _by(rows: list[dict], key: str) -> dict[str, dict]:
@@ -91,7 +96,7 @@ def test_scalars() -> None:
 
 
 def test_failed_scan_stats_look_like_urlscan_s() -> None:
-    stats = build_stats(failed_dns().transactions, total_links=0)
+    stats = _wire(failed_dns().transactions, total_links=0)
     assert stats["resourceStats"] == [] and stats["ipStats"] == []
     (domain,) = stats["domainStats"]
     assert (domain["domain"], domain["count"], domain["ips"]) == ("gone.test", 0, [])
@@ -105,5 +110,5 @@ def test_failed_scan_stats_look_like_urlscan_s() -> None:
 
 
 def test_no_transactions() -> None:
-    stats = build_stats([], total_links=0)
+    stats = _wire([], total_links=0)
     assert stats["domainStats"] == [] and stats["IPv6Percentage"] is None

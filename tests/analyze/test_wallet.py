@@ -52,7 +52,9 @@ def typed(primary: str, domain: dict, message: dict) -> WalletCall:
 
 
 def described(call: WalletCall) -> dict:
-    return describe_call(call, {"ethereum": VICTIM, "solana": SOL_VICTIM})
+    """The described call as the document has it (its intent's fields in camelCase)."""
+    found = describe_call(call, {"ethereum": VICTIM, "solana": SOL_VICTIM})
+    return found.model_dump(by_alias=True)
 
 
 def capture_of(*calls: WalletCall) -> RawCapture:
@@ -342,15 +344,16 @@ def test_build_wallet_orders_calls_and_counts_probes() -> None:
         send(ATTACKER, value=10**18),
     ]
     wallet = build_wallet(capture_of(*calls))
-    assert wallet["accounts"] == {"ethereum": VICTIM, "solana": SOL_VICTIM}
-    assert [c["method"] for c in wallet["calls"]] == [c.method for c in calls]
-    assert wallet["calls"][0]["time"] == "2026-01-01T00:00:00.500Z"
-    assert wallet["addresses"] == [ATTACKER] and wallet["probes"] == 3
+    assert wallet.accounts == {"ethereum": VICTIM, "solana": SOL_VICTIM}
+    assert [c.method for c in wallet.calls] == [c.method for c in calls]
+    assert wallet.calls[0].time == "2026-01-01T00:00:00.500Z"
+    assert wallet.addresses == [ATTACKER] and wallet.probes == 3
 
 
 def test_no_decoy_no_wallet() -> None:
     t = datetime(2026, 1, 1)
-    assert build_wallet(RawCapture(url="https://x.test/", started_at=t, finished_at=t)) == {}
+    wallet = build_wallet(RawCapture(url="https://x.test/", started_at=t, finished_at=t))
+    assert wallet.empty and wallet.model_dump(mode="json", by_alias=True) == {}
 
 
 # ---- Solana --------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ async def test_the_host_recorded_is_the_host_the_browser_opened(
 ) -> None:
     capture = await pool.capture(written.format(port=web.http_port))
     report = report_of(capture)
-    assert report.task["domain"] == host
+    assert report.task.domain == host
     assert report.page.domain == host
     # The browser connected to that host: the path reached it there, and nowhere else.
     path = path.format(port=web.http_port)

@@ -17,7 +17,7 @@ clipboard; ``classify_command`` reads that text, without running anything, and s
 - ``decoy_comment``: the ClickFix hallmark, a trailing ``# ✅ I am not a robot - reCAPTCHA
   Verification ID: 1234`` (the Run dialog's narrow box shows only the end of what was pasted).
 
-Pure: text in, ``CommandClass`` out.
+Pure: text in, ``CommandClass`` (the report's ``clipboard[].classification``) out.
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ import base64
 import binascii
 import re
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
-
 from spyglass.analyze.domains import host_of
+from spyglass.models.actions import CommandClass
 
 # Techniques that hide what a command does or fetch code through a Windows binary built for
 # something else: no documentation copy button writes one of these.
@@ -163,26 +161,6 @@ _TECHNIQUE_WORDS = {
     "shell-in-applescript": "running a shell command",
     "password-prompt": "asking for the login password",
 }
-
-
-class CommandClass(BaseModel):
-    """What a piece of clipboard text would do if run (see the module docstring). In the report
-    as JSON in the document's camelCase (``downloadsAndRuns``, ``decoyComment``)."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-    kind: str = "text"
-    platform: str | None = None  # windows | macos | unix
-    dangerous: bool = False
-    downloads_and_runs: bool = False
-    techniques: list[str] = Field(default_factory=list)
-    stealth: list[str] = Field(default_factory=list)
-    urls: list[str] = Field(default_factory=list)
-    hosts: list[str] = Field(default_factory=list)
-    decoded: str | None = None
-    inner: CommandClass | None = None
-    decoy_comment: str | None = None
-    summary: str = ""
 
 
 def classify_command(text: str, depth: int = 0) -> CommandClass:

@@ -43,15 +43,21 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import base58
 import bech32
 from eth_utils import is_checksum_address, keccak, to_checksum_address
 
-from spyglass.models import RawCapture, Report, Transaction
+from spyglass.models import (
+    CryptoAddress,
+    ListedSanction,
+    RawCapture,
+    Report,
+    Transaction,
+    Wallet,
+)
 from spyglass.refdata import sanctions_list
 
 Accept = Callable[[str], bool]
@@ -383,25 +389,22 @@ def listed_only(text: str, listed: sanctions_list.SanctionsList, found: list[Mat
     return extra
 
 
-def _listing(entry: _Entry, listed: sanctions_list.SanctionsList) -> dict[str, Any]:
+def _listing(entry: _Entry, listed: sanctions_list.SanctionsList) -> CryptoAddress:
     sanction = listed.lookup(entry.address)
-    return {
-        "address": entry.address,
-        "chain": entry.chain,
-        "sources": entry.sources,
-        "payment": entry.payment,
-        "sanctioned": sanction is not None,
-        "sanction": (
-            {
-                "list": sanction.name,
-                "asset": sanction.asset,
-                "assets": sanction.assets,
-                "date": sanction.date,
-            }
+    return CryptoAddress(
+        address=entry.address,
+        chain=entry.chain,
+        sources=entry.sources,
+        payment=entry.payment,
+        sanctioned=sanction is not None,
+        sanction=(
+            ListedSanction(
+                name=sanction.name, asset=sanction.asset, assets=sanction.assets, date=sanction.date
+            )
             if sanction
             else None
         ),
-    }
+    )
 
 
 def _texts(report: Report, capture: RawCapture) -> Iterator[tuple[str, str]]:
@@ -443,21 +446,8 @@ def _payment_context(text: str, match: Match, previous: int, following: int, wor
     return bool(_PAYMENT_WORDS.search(before) or _PAYMENT_WORDS.search(after) or _COPY.match(after))
 
 
-def wallet_addresses(wallet: dict[str, Any]) -> list[str]:
-    """The addresses the decoded wallet calls name (``wallet["addresses"]`` and each call's
-    ``addresses``), as strings, once each, in order."""
-    found: list[str] = []
-    for value in _address_values(wallet.get("addresses")):
-        found.append(value)
-    for call in wallet.get("calls") or []:
-        if isinstance(call, dict):
-            found.extend(_address_values(call.get("addresses")))
-    return list(dict.fromkeys(found))
-
-
-def _address_values(values: Any) -> Iterable[str]:
-    for value in values or []:
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict) and isinstance(value.get("address"), str):
-            yield value["address"]
+def wallet_addresses(wallet: Wallet) -> list[str]:
+    """The addresses the decoded wallet calls name (``wallet.addresses`` and each call's
+    ``addresses``), once each, in order."""
+    from_calls = (address for call in wallet.calls for address in call.addresses)
+    return list(dict.fromkeys([*wallet.addresses, *from_calls]))

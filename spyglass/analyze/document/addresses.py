@@ -12,6 +12,7 @@ from typing import Any
 from spyglass.analyze.document.lists import unique
 from spyglass.analyze.ips import bare_ip
 from spyglass.models import Report
+from spyglass.models.traffic import Stats, SubDomain
 from spyglass.refdata.ipdata import IPData, IPInfo
 
 
@@ -43,8 +44,7 @@ def enrich_report(report: Report, ip_data: IPData | None = None) -> Report:
     report.lists.asns = [info.asn for info in listed if info.asn]
     report.lists.countries = unique(info.country for info in listed)
     _enrich_stats(report.stats, infos)
-    if "uniqCountries" in report.stats:
-        report.stats["uniqCountries"] = len(report.lists.countries)
+    report.stats.uniq_countries = len(report.lists.countries)
     looked_up = any(not info.special for info in infos.values())
     processors = report.meta.setdefault("processors", {})
     processors["asn"] = {"state": "done", "data": [asn_block(i) for i in infos.values()]}
@@ -107,31 +107,26 @@ def _enrich_entry(entry: dict[str, Any], infos: dict[str, IPInfo]) -> None:
         block["geoip"] = geoip_block(info)
 
 
-def _enrich_stats(stats: dict[str, Any], infos: dict[str, IPInfo]) -> None:
+def _enrich_stats(stats: Stats, infos: dict[str, IPInfo]) -> None:
     """``ipStats[].asn``/``.geoip``, the ``countries`` of every row that lists ``ips`` and
     ``regDomainStats[].subDomains[].country`` (the host's first country)."""
-    for rows in stats.values():
-        if not isinstance(rows, list):
-            continue
-        for row in rows:
-            if not isinstance(row, dict) or not isinstance(row.get("ips"), list):
-                continue
-            row["countries"] = unique(
-                infos[ip].country for ip in row["ips"] if ip in infos and infos[ip].country
-            )
-    by_host = {row.get("domain"): row["countries"] for row in stats.get("domainStats", [])}
-    for row in stats.get("regDomainStats", []):
-        for sub in row.get("subDomains", []):
-            if "country" in sub:  # answered hosts; failed ones have "failed" instead
-                host = f"{sub['domain']}.{row['regDomain']}" if sub["domain"] else row["regDomain"]
-                sub["country"] = next(iter(by_host.get(host) or []), None)
-    for row in stats.get("ipStats", []):
-        info = infos.get(row.get("ip") or "")
+    for row in stats.rows_with_ips():
+        row.countries = unique(
+            infos[ip].country for ip in row.ips if ip in infos and infos[ip].country
+        )
+    by_host = {row.domain: row.countries for row in stats.domain_stats}
+    for apex in stats.reg_domain_stats:
+        for sub in apex.sub_domains:
+            if isinstance(sub, SubDomain):  # answered hosts; failed ones have no country
+                host = f"{sub.domain}.{apex.reg_domain}" if sub.domain else apex.reg_domain
+                sub.country = next(iter(by_host.get(host) or []), None)
+    for ip_row in stats.ip_stats:
+        info = infos.get(ip_row.ip)
         if info is None:
             continue
-        row["asn"] = asn_block(info)
-        row["geoip"] = geoip_block(info) if info.country else {}
-        row["countries"] = [info.country] if info.country else []
+        ip_row.asn = asn_block(info)
+        ip_row.geoip = geoip_block(info) if info.country else {}
+        ip_row.countries = [info.country] if info.country else []
 
 
 def _request_ips(report: Report) -> list[str | None]:

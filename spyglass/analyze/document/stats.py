@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from spyglass.analyze.document.lists import contacted_ip, unique
@@ -27,6 +27,18 @@ from spyglass.analyze.document.requests import group_hops, initiator_info
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.ips import is_ipv6
 from spyglass.models import Transaction
+from spyglass.models.traffic import (
+    DomainStat,
+    FailedSubDomain,
+    IPStat,
+    ProtocolStat,
+    RegDomainStat,
+    ResourceStat,
+    ServerStat,
+    Stats,
+    SubDomain,
+    TLSStat,
+)
 
 _SECURE_SCHEMES = {"https", "wss"}
 
@@ -57,12 +69,12 @@ class _Tally:
             self.ips.append(ip)
 
     def totals(self) -> dict[str, Any]:
+        """The fields every row with totals starts with (``Totals``)."""
         return {
             "count": self.count,
             "size": self.size,
-            "encodedSize": self.encoded_size,
+            "encoded_size": self.encoded_size,
             "ips": list(self.ips),
-            "countries": [],
         }
 
 
@@ -71,66 +83,62 @@ def answered(hop: Transaction) -> bool:
     return hop.status is not None
 
 
-def build_stats(transactions: Sequence[Transaction], total_links: int) -> dict[str, Any]:
+def build_stats(transactions: Sequence[Transaction], total_links: int) -> Stats:
     """``stats`` of the scan (see the module docstring)."""
     index = {group[0].request_id: i for i, group in enumerate(group_hops(transactions))}
     hops = [(index[t.request_id], t) for t in transactions]
     requests = [t for t in transactions if answered(t)]
     ips = unique(contacted_ip(t) for t in requests)
     secure = sum(1 for t in requests if _scheme(t.url) in _SECURE_SCHEMES)
-    return {
-        "resourceStats": resource_stats(hops),
-        "protocolStats": protocol_stats(hops),
-        "tlsStats": tls_stats(hops),
-        "serverStats": server_stats(hops),
-        "domainStats": domain_stats(hops),
-        "regDomainStats": reg_domain_stats(hops),
-        "ipStats": ip_stats(hops),
-        "secureRequests": secure,
-        "securePercentage": _percent(secure, len(requests)) or 0,
-        "IPv6Percentage": _percent(sum(1 for ip in ips if is_ipv6(ip)), len(ips)),
-        "uniqCountries": 0,
-        "totalLinks": total_links,
-        "malicious": 0,
-        "adBlocked": 0,
-    }
+    return Stats(
+        resource_stats=resource_stats(hops),
+        protocol_stats=protocol_stats(hops),
+        tls_stats=tls_stats(hops),
+        server_stats=server_stats(hops),
+        domain_stats=domain_stats(hops),
+        reg_domain_stats=reg_domain_stats(hops),
+        ip_stats=ip_stats(hops),
+        secure_requests=secure,
+        secure_percentage=_percent(secure, len(requests)) or 0,
+        ipv6_percentage=_percent(sum(1 for ip in ips if is_ipv6(ip)), len(ips)),
+        total_links=total_links,
+    )
 
 
 Hops = Sequence[tuple[int, Transaction]]
 
 
-def resource_stats(hops: Hops) -> list[dict[str, Any]]:
+def resource_stats(hops: Hops) -> list[ResourceStat]:
     """Per CDP resource type (Document, Script, Image, ...)."""
     tallies = _tally(hops, lambda t: t.resource_type if answered(t) else None)
     total = sum(t.count for t in tallies.values())
     rows = [
-        {
+        ResourceStat(
             **tally.totals(),
-            "latency": 0,
-            "type": kind,
-            "compression": _compression(tally.size, tally.encoded_size),
-            "percentage": _percent(tally.count, total) or 0,
-        }
+            type=kind,
+            compression=_compression(tally.size, tally.encoded_size),
+            percentage=_percent(tally.count, total) or 0,
+        )
         for kind, tally in tallies.items()
     ]
     return _by_count(rows)
 
 
-def protocol_stats(hops: Hops) -> list[dict[str, Any]]:
+def protocol_stats(hops: Hops) -> list[ProtocolStat]:
     """Per protocol (h2, http/1.1, ...); ``securityState`` counts the states seen."""
     tallies = _tally(hops, lambda t: t.protocol if answered(t) else None)
     rows = [
-        {
+        ProtocolStat(
             **tally.totals(),
-            "securityState": _counts(t.security_state for t in tally.hops),
-            "protocol": protocol,
-        }
+            security_state=_counts(t.security_state for t in tally.hops),
+            protocol=protocol,
+        )
         for protocol, tally in tallies.items()
     ]
     return _by_count(rows)
 
 
-def tls_stats(hops: Hops) -> list[dict[str, Any]]:
+def tls_stats(hops: Hops) -> list[TLSStat]:
     """Per security state, over answers that came over TLS.
 
     ``protocols`` counts urlscan's ``"{protocol} / {keyExchange} / {cipher}"`` names, e.g.
@@ -140,84 +148,71 @@ def tls_stats(hops: Hops) -> list[dict[str, Any]]:
         hops, lambda t: (t.security_state or "unknown") if answered(t) and t.tls else None
     )
     rows = [
-        {
+        TLSStat(
             **tally.totals(),
-            "protocols": _counts(_tls_name(t) for t in tally.hops),
-            "securityState": state,
-        }
+            protocols=_counts(_tls_name(t) for t in tally.hops),
+            security_state=state,
+        )
         for state, tally in tallies.items()
     ]
     return _by_count(rows)
 
 
-def server_stats(hops: Hops) -> list[dict[str, Any]]:
+def server_stats(hops: Hops) -> list[ServerStat]:
     """Per ``Server`` response header."""
     tallies = _tally(hops, lambda t: header(t.response_headers, "server") if answered(t) else None)
-    return _by_count([{**tally.totals(), "server": name} for name, tally in tallies.items()])
+    return _by_count([ServerStat(**tally.totals(), server=name) for name, tally in tallies.items()])
 
 
-def domain_stats(hops: Hops) -> list[dict[str, Any]]:
+def domain_stats(hops: Hops) -> list[DomainStat]:
     """Per host; ``initiators`` are the hosts that started its requests."""
     tallies = _tally(hops, lambda t: host_of(t.url))
     rows = [
-        {
-            "count": tally.count,
-            "ips": list(tally.ips),
-            "domain": domain,
-            "size": tally.size,
-            "encodedSize": tally.encoded_size,
-            "countries": [],
-            "index": tally.index,
-            "initiators": unique(_initiator_host(t) for t in tally.hops),
-            "redirects": tally.redirects,
-        }
+        DomainStat(
+            **tally.totals(),
+            domain=domain,
+            index=tally.index,
+            initiators=unique(_initiator_host(t) for t in tally.hops),
+            redirects=tally.redirects,
+        )
         for domain, tally in tallies.items()
     ]
-    return _by_count(rows, tie="index")
+    return _by_count_then_index(rows)
 
 
-def reg_domain_stats(hops: Hops) -> list[dict[str, Any]]:
+def reg_domain_stats(hops: Hops) -> list[RegDomainStat]:
     """Per registered domain; ``subDomains`` name each host by what precedes the apex."""
     tallies = _tally(hops, lambda t: apex_domain(host_of(t.url)))
     rows = [
-        {
-            "count": tally.count,
-            "ips": list(tally.ips),
-            "regDomain": apex,
-            "size": tally.size,
-            "encodedSize": tally.encoded_size,
-            "countries": [],
-            "index": tally.index,
-            "subDomains": _sub_domains(apex, tally.hops),
-            "redirects": tally.redirects,
-        }
+        RegDomainStat(
+            **tally.totals(),
+            reg_domain=apex,
+            index=tally.index,
+            sub_domains=_sub_domains(apex, tally.hops),
+            redirects=tally.redirects,
+        )
         for apex, tally in tallies.items()
     ]
-    return _by_count(rows, tie="index")
+    return _by_count_then_index(rows)
 
 
-def ip_stats(hops: Hops) -> list[dict[str, Any]]:
+def ip_stats(hops: Hops) -> list[IPStat]:
     """Per address connected to; ``ipv6`` flags IPv6 addresses."""
     tallies = _tally(hops, lambda t: contacted_ip(t) if answered(t) else None)
-    rows: list[dict[str, Any]] = [
-        {
-            "requests": tally.count,
-            "domains": unique(host_of(t.url) for t in tally.hops),
-            "ip": ip,
-            "asn": {},
-            "dns": {},
-            "geoip": {},
-            "size": tally.size,
-            "encodedSize": tally.encoded_size,
-            "countries": [],
-            "index": tally.index,
-            "ipv6": is_ipv6(ip),
-            "redirects": tally.redirects,
-            "count": None,
-        }
+    rows = [
+        IPStat(
+            requests=tally.count,
+            domains=unique(host_of(t.url) for t in tally.hops),
+            ip=ip,
+            size=tally.size,
+            encoded_size=tally.encoded_size,
+            index=tally.index,
+            ipv6=is_ipv6(ip),
+            redirects=tally.redirects,
+        )
         for ip, tally in tallies.items()
     ]
-    return sorted(rows, key=lambda row: row["index"])
+    return sorted(rows, key=lambda row: row.index)
 
 
 def _tally(hops: Hops, key: Callable[[Transaction], str | None]) -> dict[str, _Tally]:
@@ -229,15 +224,15 @@ def _tally(hops: Hops, key: Callable[[Transaction], str | None]) -> dict[str, _T
     return tallies
 
 
-def _sub_domains(apex: str, hops: list[Transaction]) -> list[dict[str, Any]]:
+def _sub_domains(apex: str, hops: list[Transaction]) -> list[SubDomain | FailedSubDomain]:
     seen: dict[str, bool] = {}
     for hop in hops:
         host = host_of(hop.url) or ""
         seen[host] = seen.get(host, False) or answered(hop)
     return [
-        {"domain": _sub_part(host, apex), "country": None}
+        SubDomain(domain=_sub_part(host, apex), country=None)
         if ok
-        else {"domain": _sub_part(host, apex), "failed": True}
+        else FailedSubDomain(domain=_sub_part(host, apex))
         for host, ok in seen.items()
     ]
 
@@ -284,7 +279,14 @@ def _percent(part: int, whole: int) -> int | None:
     return part * 100 // whole if whole else None
 
 
-def _by_count(rows: list[dict[str, Any]], tie: str | None = None) -> list[dict[str, Any]]:
-    if tie is None:
-        return sorted(rows, key=lambda row: -row["count"])
-    return sorted(rows, key=lambda row: (-row["count"], row[tie]))
+Row = TypeVar("Row", ResourceStat, ProtocolStat, TLSStat, ServerStat)
+IndexedRow = TypeVar("IndexedRow", DomainStat, RegDomainStat)
+
+
+def _by_count(rows: list[Row]) -> list[Row]:
+    """By ``count``, descending; ties in the order given (``sorted`` is stable)."""
+    return sorted(rows, key=lambda row: -row.count)
+
+
+def _by_count_then_index(rows: list[IndexedRow]) -> list[IndexedRow]:
+    return sorted(rows, key=lambda row: (-row.count, row.index))

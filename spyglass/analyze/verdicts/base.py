@@ -2,42 +2,26 @@
 
 An engine is a pure function ``(Inputs) -> EngineResult``: it reads the report built so far
 (forms, text, lists, wallet, clipboard...) and the raw capture (DOM, response bodies), and says
-what it concluded and why. ``combine.py`` turns the engines' results into ``verdicts``.
+what it concluded and why (``EngineResult`` with its ``Evidence``, defined with the report's
+``verdicts`` they end up in). ``combine.py`` turns the engines' results into ``verdicts``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING, Literal
 
 from spyglass.models import RawCapture, Report
+from spyglass.models.findings import EngineResult, Evidence
 
 if TYPE_CHECKING:
     from spyglass.refdata.verdicts import VerdictData
 
+__all__ = ["Category", "Engine", "EngineResult", "Evidence", "Inputs"]
+
 # The categories engines may give; bench/detection.py scores each one.
 Category = Literal["phishing", "crypto-drainer", "paste-and-run", "sanctioned", "malware"]
-
-
-class Evidence(BaseModel):
-    """One finding, in words an analyst would sign, plus the facts behind them."""
-
-    reason: str  # "form posts passwords to login-secure.example (not the brand's domain)"
-    kind: str  # short machine name: "password-form-cross-domain", "erc20-approve", ...
-    detail: dict[str, Any] = Field(default_factory=dict)
-
-
-class EngineResult(BaseModel):
-    engine: str
-    score: int = Field(0, ge=-100, le=100)  # this engine's belief the page is malicious
-    malicious: bool = False
-    categories: list[str] = Field(default_factory=list)
-    brands: list[str] = Field(default_factory=list)  # brand keys ("paypal")
-    tags: list[str] = Field(default_factory=list)
-    evidence: list[Evidence] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,31 @@
-"""The engines' results -> ``report.verdicts`` in urlscan's shape, plus Spyglass's own.
-
-- ``overall``: what urlscan clients read (score -100..100, malicious, categories, brand keys,
-  tags, hasVerdicts); the search index reads it too.
-- ``spyglass``: our verdict with brand objects and the plain-language ``reasons`` the report
-  page and the CLI show; ``urlscan`` carries the same (clients written for urlscan.io read
-  ``verdicts.urlscan.*``).
-- ``engines``: urlscan's (deprecated) per-engine block, each entry with its evidence.
-- ``community``: no votes; Spyglass has no voting.
-"""
+"""The engines' results -> ``report.verdicts`` (``models.findings.Verdicts``: urlscan's
+``overall``, ``urlscan``, ``engines`` and ``community``, plus Spyglass's ``spyglass`` with
+brand objects and plain-language reasons)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from spyglass.analyze.verdicts.base import EngineResult
+from spyglass.models.findings import (
+    EngineResult,
+    EngineVerdicts,
+    OverallVerdict,
+    SpyglassVerdict,
+    UrlscanVerdict,
+    Verdict,
+    VerdictBrand,
+    Verdicts,
+)
 
-BrandInfo = Callable[[str], dict[str, Any]]
+BrandInfo = Callable[[str], VerdictBrand]
 
 
-def _brand_key_only(key: str) -> dict[str, Any]:
-    return {"key": key, "name": key, "country": [], "vertical": []}
+def _brand_key_only(key: str) -> VerdictBrand:
+    return VerdictBrand(key=key, name=key)
 
 
-def combine(results: Iterable[EngineResult], brand_info: BrandInfo = _brand_key_only) -> dict:
+def combine(results: Iterable[EngineResult], brand_info: BrandInfo = _brand_key_only) -> Verdicts:
     """The verdicts document.
 
     >>> from spyglass.analyze.verdicts.base import Evidence
@@ -31,11 +33,11 @@ def combine(results: Iterable[EngineResult], brand_info: BrandInfo = _brand_key_
     ...                    brands=["paypal"], evidence=[Evidence(reason="r1", kind="k")])
     >>> quiet = EngineResult(engine="sanctions")
     >>> v = combine([bad, quiet])
-    >>> v["overall"]["malicious"], v["overall"]["score"], v["overall"]["brands"]
+    >>> v.overall.malicious, v.overall.score, v.overall.brands
     (True, 90, ['paypal'])
-    >>> v["spyglass"]["reasons"], v["engines"]["malicious"], v["engines"]["benign"]
+    >>> v.spyglass.reasons, v.engines.malicious, v.engines.benign
     (['r1'], ['phishing'], ['sanctions'])
-    >>> combine([quiet])["overall"]["hasVerdicts"]
+    >>> combine([quiet]).overall.has_verdicts
     False
     """
     results = list(results)
@@ -46,41 +48,24 @@ def combine(results: Iterable[EngineResult], brand_info: BrandInfo = _brand_key_
     brands = _union(b for r in telling for b in r.brands)
     tags = _union(t for r in telling for t in r.tags)
     reasons = _union(e.reason for r in sorted(telling, key=_first_malicious) for e in r.evidence)
-    verdict = {
-        "score": score,
-        "categories": categories,
-        "tags": tags,
-        "malicious": bool(malicious),
-    }
-    ours = {**verdict, "brands": [brand_info(b) for b in brands], "reasons": reasons}
-    return {
-        "overall": {**verdict, "brands": brands, "hasVerdicts": bool(telling)},
-        "spyglass": ours,
-        "urlscan": {**ours, "detectionDetails": []},
-        "engines": {
-            "score": score,
-            "malicious": [r.engine for r in malicious],
-            "benign": [r.engine for r in results if not r.malicious],
-            "maliciousTotal": len(malicious),
-            "benignTotal": len(results) - len(malicious),
-            "enginesTotal": len(results),
-            "verdicts": [r.model_dump(mode="json") for r in results],
-        },
-        "community": no_votes(),
-    }
-
-
-def no_votes() -> dict[str, Any]:
-    """urlscan's ``community`` block with no votes (Spyglass has no voting)."""
-    return {
-        "score": 0,
-        "votes": [],
-        "votesTotal": 0,
-        "votesMalicious": 0,
-        "votesBenign": 0,
-        "tags": [],
-        "categories": [],
-    }
+    # The fields the three verdicts share (typed, so the model checks them once).
+    verdict = Verdict(score=score, categories=categories, tags=tags, malicious=bool(malicious))
+    shared: dict[str, Any] = dict(verdict)
+    ours: dict[str, Any] = {**shared, "brands": [brand_info(b) for b in brands], "reasons": reasons}
+    return Verdicts(
+        overall=OverallVerdict(**shared, brands=brands, has_verdicts=bool(telling)),
+        spyglass=SpyglassVerdict(**ours),
+        urlscan=UrlscanVerdict(**ours),
+        engines=EngineVerdicts(
+            score=score,
+            malicious=[r.engine for r in malicious],
+            benign=[r.engine for r in results if not r.malicious],
+            malicious_total=len(malicious),
+            benign_total=len(results) - len(malicious),
+            engines_total=len(results),
+            verdicts=results,
+        ),
+    )
 
 
 def _first_malicious(result: EngineResult) -> tuple[bool, int]:

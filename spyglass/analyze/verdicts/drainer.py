@@ -36,16 +36,17 @@ Finding = tuple[int, str, str] | None  # (score, reason, kind); score >= MALICIO
 
 
 def drainer(inputs: Inputs) -> EngineResult:
-    wallet = inputs.report.wallet or build_wallet(inputs.capture)
-    accounts = wallet.get("accounts") or {}
+    wallet = inputs.report.wallet
+    if wallet.empty:  # an engine run on a report built without its wallet section
+        wallet = build_wallet(inputs.capture)
     balance = DEFAULT_BALANCE_WEI
     evidence: list[Evidence] = []
     scores: list[int] = []
-    for index, call in enumerate(wallet.get("calls") or []):
-        intent = call.get("intent")
+    for index, call in enumerate(wallet.calls):
+        intent = call.intent
         if not intent:
             continue
-        account = accounts.get(call.get("provider") or "")
+        account = wallet.accounts.get(call.provider)
         judge = _JUDGES.get(intent.get("kind", ""))
         found = judge(intent, account, balance) if judge else None
         if found is None:
@@ -60,9 +61,9 @@ def drainer(inputs: Inputs) -> EngineResult:
                 kind=kind,
                 detail={
                     "call": index,
-                    "method": call.get("method"),
+                    "method": call.method,
                     "summary": intent.get("summary"),
-                    "addresses": call.get("addresses") or [],
+                    "addresses": call.addresses,
                 },
             )
         )

@@ -23,9 +23,6 @@ malicious. Run-dialog instructions with nothing recorded in the clipboard are su
 
 from __future__ import annotations
 
-from typing import Any
-
-from spyglass.analyze.detect.commands import CommandClass
 from spyglass.analyze.detect.lures import (
     LURE_KEYS,
     MeetingDownload,
@@ -37,6 +34,7 @@ from spyglass.analyze.document.clipboard import clipboard_entry
 from spyglass.analyze.document.text import text_from_dom
 from spyglass.analyze.domains import apex_domain, host_of
 from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
+from spyglass.models import ClipboardEntry, CommandClass
 
 NAME = "paste-and-run"
 CATEGORY = "paste-and-run"
@@ -73,15 +71,15 @@ Finding = tuple[int, str, Evidence]
 
 
 def _clipboard_finding(
-    entry: dict[str, Any], instructions: list[str], page_url: str | None
+    entry: ClipboardEntry, instructions: list[str], page_url: str | None
 ) -> Finding | None:
-    command = CommandClass.model_validate(entry["classification"])
+    command = entry.classification
     if not command.dangerous:
         return None
     lures = [key for key in instructions if key in LURE_KEYS]
     detail = {
-        "text": entry["text"],
-        "api": entry["api"],
+        "text": entry.text,
+        "api": entry.api,
         "kind": command.kind,
         "urls": command.urls,
         "techniques": command.techniques,

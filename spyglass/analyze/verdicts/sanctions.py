@@ -11,8 +11,9 @@ carries its sanction and whether it was shown as somewhere to send funds (``paym
 
 Addresses that are not listed never count: donation pages and exchanges show addresses.
 
->>> entry = {"address": "0xAb", "chain": "ETH", "sources": ["text"], "payment": True,
-...          "sanctioned": True, "sanction": {"list": "OFAC SDN", "asset": "ETH"}}
+>>> from spyglass.models import ListedSanction
+>>> entry = CryptoAddress(address="0xAb", chain="ETH", sources=["text"], payment=True,
+...                       sanctioned=True, sanction=ListedSanction(name="OFAC SDN", asset="ETH"))
 >>> result = judge([entry])
 >>> result.malicious, result.score, result.evidence[0].reason
 (True, 70, 'page shows 1 address on the OFAC SDN list as a payment destination: 0xAb (ETH)')
@@ -20,9 +21,8 @@ Addresses that are not listed never count: donation pages and exchanges show add
 
 from __future__ import annotations
 
-from typing import Any
-
 from spyglass.analyze.verdicts.base import Engine, EngineResult, Evidence, Inputs
+from spyglass.models import CryptoAddress
 
 NAME = "sanctions"
 SCORE_WALLET, SCORE_PAYMENT, SCORE_QUOTED = 90, 70, 20
@@ -32,11 +32,11 @@ def sanctions(inputs: Inputs) -> EngineResult:
     return judge(inputs.report.lists.crypto_addresses)
 
 
-def judge(addresses: list[dict[str, Any]]) -> EngineResult:
+def judge(addresses: list[CryptoAddress]) -> EngineResult:
     """The engine's result for the listed addresses (see the module docstring)."""
-    listed = [a for a in addresses if a.get("sanctioned")]
-    paid = [a for a in listed if "wallet" in a.get("sources", [])]
-    shown = [a for a in listed if a not in paid and a.get("payment")]
+    listed = [a for a in addresses if a.sanctioned]
+    paid = [a for a in listed if "wallet" in a.sources]
+    shown = [a for a in listed if a not in paid and a.payment]
     quoted = [a for a in listed if a not in paid and a not in shown]
     evidence = []
     if paid:
@@ -61,10 +61,10 @@ def judge(addresses: list[dict[str, Any]]) -> EngineResult:
     return EngineResult(engine=NAME)
 
 
-def _evidence(entries: list[dict[str, Any]], verb: str, how: str) -> Evidence:
+def _evidence(entries: list[CryptoAddress], verb: str, how: str) -> Evidence:
     count = len(entries)
     noun = "address" if count == 1 else "addresses"
-    named = ", ".join(f"{e['address']} ({e['chain']})" for e in entries)
+    named = ", ".join(f"{e.address} ({e.chain})" for e in entries)
     tail = {
         "wallet": f"{count} {noun} on the OFAC SDN list: {named}",
         "payment": f"{count} {noun} on the OFAC SDN list as a payment destination: {named}",
@@ -75,7 +75,11 @@ def _evidence(entries: list[dict[str, Any]], verb: str, how: str) -> Evidence:
         kind=f"sanctioned-address-{how}",
         detail={
             "addresses": [
-                {"address": e["address"], "chain": e["chain"], "sanction": e.get("sanction")}
+                {
+                    "address": e.address,
+                    "chain": e.chain,
+                    "sanction": e.sanction.model_dump(by_alias=True) if e.sanction else None,
+                }
                 for e in entries
             ]
         },

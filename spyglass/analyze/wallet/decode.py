@@ -1,6 +1,6 @@
 """``report.wallet``: the requests a page made to the decoy wallets, each with what it would do.
 
-``build_wallet(capture)`` ->::
+``build_wallet(capture)`` -> ``Wallet``, written as::
 
     {"accounts": {"ethereum": "0x…", "solana": "…"},
      "calls": [{"provider", "method", "params", "url", "script", "time",
@@ -30,7 +30,7 @@ from spyglass.analyze.wallet.evm import (
 )
 from spyglass.analyze.wallet.solana import decode_solana_transaction, solana_message
 from spyglass.analyze.wallet.typed_data import decode_typed_data
-from spyglass.models import RawCapture, Report, WalletCall
+from spyglass.models import RawCapture, Report, Wallet, WalletCall, WalletRequest
 from spyglass.refdata.tokens import checksum
 
 # Requests that only read (or ask for the account): what every wallet-aware page sends.
@@ -67,49 +67,45 @@ READ_ONLY = frozenset(
 )
 
 
-def build_wallet(capture: RawCapture) -> dict[str, Any]:
-    """The ``wallet`` block of a report (see the module docstring); ``{}`` when the scan had no
-    decoy and the page made no request."""
-    if not capture.decoy_accounts and not capture.wallet_calls:
-        return {}
+def build_wallet(capture: RawCapture) -> Wallet:
+    """The ``wallet`` block of a report (see the module docstring); empty (written ``{}``) when
+    the scan had no decoy and the page made no request."""
     calls = [describe_call(call, capture.decoy_accounts) for call in capture.wallet_calls]
-    addresses = list(dict.fromkeys(a for call in calls for a in call["addresses"]))
-    probes = sum(1 for call in capture.wallet_calls if call.method in READ_ONLY)
-    return {
-        "accounts": dict(capture.decoy_accounts),
-        "calls": calls,
-        "addresses": addresses,
-        "probes": probes,
-    }
+    return Wallet(
+        accounts=dict(capture.decoy_accounts),
+        calls=calls,
+        addresses=list(dict.fromkeys(a for call in calls for a in call.addresses)),
+        probes=sum(1 for call in capture.wallet_calls if call.method in READ_ONLY),
+    )
 
 
 def add_wallet(report: Report, capture: RawCapture) -> None:
     report.wallet = build_wallet(capture)
 
 
-def describe_call(call: WalletCall, accounts: dict[str, str]) -> dict[str, Any]:
+def describe_call(call: WalletCall, accounts: dict[str, str]) -> WalletRequest:
     """One recorded request with its decoded intent and beneficiary addresses.
 
     >>> c = WalletCall(provider="ethereum", method="eth_sendTransaction",
     ...                params=[{"to": "0x" + "ab" * 20, "value": "0xde0b6b3a7640000"}])
     >>> d = describe_call(c, {})
-    >>> d["intent"]["summary"]
+    >>> d.intent["summary"]
     'send 1 ETH to 0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB'
-    >>> d["addresses"]
+    >>> d.addresses
     ['0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB']
     """
     account = accounts.get(call.provider)
     decoded = decode_call(call, account)
-    return {
-        "provider": call.provider,
-        "method": call.method,
-        "params": call.params,
-        "url": call.url,
-        "script": call.script,
-        "time": _iso(call.timestamp),
-        "intent": decoded.intent if decoded else None,
-        "addresses": list(dict.fromkeys(decoded.addresses)) if decoded else [],
-    }
+    return WalletRequest(
+        provider=call.provider,
+        method=call.method,
+        params=call.params,
+        url=call.url,
+        script=call.script,
+        time=_iso(call.timestamp),
+        intent=decoded.intent if decoded else None,
+        addresses=list(dict.fromkeys(decoded.addresses)) if decoded else [],
+    )
 
 
 def decode_call(call: WalletCall, account: str | None) -> Decoded | None:

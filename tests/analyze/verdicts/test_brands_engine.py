@@ -74,7 +74,7 @@ async def test_kit_is_brand_impersonation(corpus_report: CorpusReport, name: str
     for reason in REASONS.get(name, []):
         assert reason in [e.reason for e in result.evidence]
     # The report's combined verdict carries the brand too (engine registered).
-    assert keys[0] in scanned.report.verdicts["overall"]["brands"]
+    assert keys[0] in scanned.report.verdicts.overall.brands
 
 
 async def test_logo_and_favicon_evidence_name_the_file(corpus_report: CorpusReport) -> None:

@@ -31,12 +31,12 @@ def test_the_corpus_covers_every_kind_of_page() -> None:
 async def test_sample_gets_its_label(sample: Sample, corpus_report: CorpusReport) -> None:
     scanned = await corpus_report(sample.name)
     assert scanned.capture.failure is None, scanned.capture.failure
-    ours = scanned.report.verdicts["spyglass"]
-    overall = scanned.report.verdicts["overall"]
+    ours = scanned.report.verdicts.spyglass
+    overall = scanned.report.verdicts.overall
     if sample.label == "benign":
-        assert not overall["malicious"], ours["reasons"]
+        assert not overall.malicious, ours.reasons
         return
-    assert overall["malicious"], f"{sample.name} not flagged"
-    assert sample.label in overall["categories"], ours["reasons"]
-    assert ours["reasons"], "a malicious verdict says why"
-    assert overall["score"] > 0
+    assert overall.malicious, f"{sample.name} not flagged"
+    assert sample.label in overall.categories, ours.reasons
+    assert ours.reasons, "a malicious verdict says why"
+    assert overall.score > 0

@@ -16,7 +16,7 @@ import pytest
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.paste_run import paste_and_run
 from spyglass.capture.browser import BrowserPool
-from spyglass.models import ClipboardWrite, Download, RawCapture, ScanOptions
+from spyglass.models import ClipboardWrite, Download, RawCapture, ScanOptions, Verdicts
 from tests.analyze.verdicts.conftest import CorpusReport
 from tests.capture.clipboard_sentinel import sentinel_clipboard
 from tests.conftest import report_of, sha256
@@ -202,11 +202,10 @@ EXPECTED: dict[str, tuple[str, str, set[str]]] = {
 }
 
 
-def engine_result(report_verdicts: dict) -> dict:
-    (result,) = [
-        v for v in report_verdicts["engines"]["verdicts"] if v["engine"] == "paste-and-run"
-    ]
-    return result
+def engine_result(report_verdicts: Verdicts) -> dict:
+    """The engine's result as the document has it."""
+    (result,) = [v for v in report_verdicts.engines.verdicts if v.engine == "paste-and-run"]
+    return result.model_dump(mode="json")
 
 
 def test_every_clipboard_lure_has_its_expectations() -> None:
@@ -221,11 +220,11 @@ async def test_lure_is_paste_and_run(name: str, corpus_report: CorpusReport) -> 
     verdicts = scanned.report.verdicts
 
     assert scanned.capture.failure is None, scanned.capture.failure
-    assert verdicts["overall"]["malicious"], verdicts["spyglass"]["reasons"]
-    assert "paste-and-run" in verdicts["overall"]["categories"]
+    assert verdicts.overall.malicious, verdicts.spyglass.reasons
+    assert "paste-and-run" in verdicts.overall.categories
     ours = engine_result(verdicts)
     assert ours["malicious"] and ours["categories"] == ["paste-and-run"]
-    assert ours["evidence"][0]["reason"] in verdicts["spyglass"]["reasons"]
+    assert ours["evidence"][0]["reason"] in verdicts.spyglass.reasons
 
 
 @pytest.mark.parametrize("name", CLIPBOARD_LURES)
@@ -239,13 +238,13 @@ async def test_lure_clipboard_text_classification_and_instructions(
     assert {w.text for w in scanned.capture.clipboard} == {PAYLOADS[name]}
     assert {w.api for w in scanned.capture.clipboard} == {api}
     entry = scanned.report.clipboard[0]
-    assert entry["text"] == PAYLOADS[name]
-    assert entry["url"] == scanned.capture.final_url
-    assert entry["time"] and entry["time"].endswith("Z")
-    classification = entry["classification"]
-    assert classification["kind"] == kind
-    assert classification["dangerous"] and classification["downloadsAndRuns"]
-    assert classification["urls"] == PAYLOAD_URLS[name]
+    assert entry.text == PAYLOADS[name]
+    assert entry.url == scanned.capture.final_url
+    assert entry.time and entry.time.endswith("Z")
+    classification = entry.classification
+    assert classification.kind == kind
+    assert classification.dangerous and classification.downloads_and_runs
+    assert classification.urls == PAYLOAD_URLS[name]
     evidence = engine_result(scanned.report.verdicts)["evidence"][0]
     assert evidence["kind"] == "clipboard-command"
     assert evidence["detail"]["text"] == PAYLOADS[name]
@@ -255,20 +254,20 @@ async def test_lure_clipboard_text_classification_and_instructions(
 
 async def test_encoded_powershell_is_decoded(corpus_report: CorpusReport) -> None:
     scanned = await corpus_report("lure-cloudflare-enc")
-    classification = scanned.report.clipboard[0]["classification"]
+    classification = scanned.report.clipboard[0].classification
 
-    assert classification["decoded"] == lures.CLOUDFLARE_INNER
-    assert {"encoded-command", "hidden-window"} <= set(classification["stealth"])
-    assert classification["inner"]["kind"] == "powershell"
+    assert classification.decoded == lures.CLOUDFLARE_INNER
+    assert {"encoded-command", "hidden-window"} <= set(classification.stealth)
+    assert classification.inner and classification.inner.kind == "powershell"
 
 
 async def test_base64_payload_is_decoded(corpus_report: CorpusReport) -> None:
     scanned = await corpus_report("lure-base64-bash")
-    classification = scanned.report.clipboard[0]["classification"]
+    classification = scanned.report.clipboard[0].classification
 
-    assert classification["decoded"] == lures.BASE64_INNER
-    assert classification["inner"]["kind"] == "shell"
-    assert "base64-decode" in classification["stealth"]
+    assert classification.decoded == lures.BASE64_INNER
+    assert classification.inner and classification.inner.kind == "shell"
+    assert "base64-decode" in classification.stealth
 
 
 async def test_pastejacking_records_the_swapped_command_not_the_shown_one(
@@ -334,9 +333,9 @@ async def test_install_docs_copy_button_is_benign(corpus_report: CorpusReport) -
 
     assert any("Copy" in label for label in scanned.capture.clicked)
     assert [w.text for w in scanned.capture.clipboard] == ["pip install requests"]
-    assert scanned.report.clipboard[0]["classification"]["dangerous"] is False
+    assert scanned.report.clipboard[0].classification.dangerous is False
     assert engine_result(scanned.report.verdicts)["score"] == 0
-    assert not scanned.report.verdicts["overall"]["malicious"]
+    assert not scanned.report.verdicts.overall.malicious
 
 
 async def test_curl_pipe_sh_from_the_tools_own_domain_is_benign(
@@ -345,11 +344,11 @@ async def test_curl_pipe_sh_from_the_tools_own_domain_is_benign(
     scanned = await corpus_report("benign-docs-rustup")
 
     assert [w.text for w in scanned.capture.clipboard] == [PAYLOADS["benign-docs-rustup"]]
-    classification = scanned.report.clipboard[0]["classification"]
-    assert classification["kind"] == "shell" and classification["downloadsAndRuns"]
-    assert classification["hosts"] == ["sh.rustlang.test"]
+    classification = scanned.report.clipboard[0].classification
+    assert classification.kind == "shell" and classification.downloads_and_runs
+    assert classification.hosts == ["sh.rustlang.test"]
     assert engine_result(scanned.report.verdicts)["score"] == 0
-    assert not scanned.report.verdicts["overall"]["malicious"]
+    assert not scanned.report.verdicts.overall.malicious
 
 
 async def test_genuine_human_check_is_benign(corpus_report: CorpusReport) -> None:
@@ -359,4 +358,4 @@ async def test_genuine_human_check_is_benign(corpus_report: CorpusReport) -> Non
     assert scanned.capture.clipboard == [] and scanned.report.clipboard == []
     assert "Latest topics" in scanned.report.text  # the click let the visitor in
     assert engine_result(scanned.report.verdicts)["score"] == 0
-    assert not scanned.report.verdicts["overall"]["malicious"]
+    assert not scanned.report.verdicts.overall.malicious

@@ -16,13 +16,14 @@ import pytest
 from spyglass.analyze.verdicts import phishing as phishing_module
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.phishing import Asks, phishing
-from spyglass.models import RawCapture, Transaction
+from spyglass.models import RawCapture, Transaction, Verdicts
 from tests.analyze.verdicts.conftest import CorpusReport
 from tests.conftest import report_of
 
 
-def engine_result(verdicts: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(v for v in verdicts["engines"]["verdicts"] if v["engine"] == name)
+def engine_result(verdicts: Verdicts, name: str) -> dict[str, Any]:
+    """The engine's result as the document has it."""
+    return next(v for v in verdicts.engines.verdicts if v.engine == name).model_dump(mode="json")
 
 
 # name -> (evidence kind, exact reason) the phishing engine must give; all malicious.
@@ -93,9 +94,9 @@ async def test_kit_is_phishing_with_its_evidence(name: str, corpus_report: Corpu
     found = [(e["kind"], e["reason"]) for e in result["evidence"]]
     for expected in KITS[name]:
         assert expected in found
-    overall = scanned.report.verdicts["overall"]
-    assert overall["malicious"] and "phishing" in overall["categories"]
-    reasons = scanned.report.verdicts["spyglass"]["reasons"]
+    overall = scanned.report.verdicts.overall
+    assert overall.malicious and "phishing" in overall.categories
+    reasons = scanned.report.verdicts.spyglass.reasons
     assert KITS[name][0][1] in reasons
 
 
@@ -185,7 +186,7 @@ async def test_hard_negative_is_not_phishing(
     assert not result["malicious"]
     assert result["score"] == 0
     assert [e["reason"] for e in result["evidence"]] == ([reason] if reason else [])
-    assert not scanned.report.verdicts["overall"]["malicious"]
+    assert not scanned.report.verdicts.overall.malicious
 
 
 # ---------------------------------------------------------------- the rules, on small pages

@@ -12,7 +12,15 @@ from spyglass.analyze.detect.crypto import add_crypto_addresses
 from spyglass.analyze.verdicts.base import EngineResult, Inputs
 from spyglass.analyze.verdicts.sanctions import judge, sanctions
 from spyglass.capture.browser import BrowserPool
-from spyglass.models import RawCapture, Report
+from spyglass.models import (
+    CryptoAddress,
+    ListedSanction,
+    RawCapture,
+    Report,
+    Task,
+    Wallet,
+    WalletRequest,
+)
 from tests.analyze.verdicts.conftest import CorpusReport
 from tests.conftest import report_of
 from tests.testweb import TestWeb
@@ -22,28 +30,30 @@ RONIN = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"  # on the SDN list since Ap
 DOUBLER = "0x1967D8Af5Bd86A497fb3DD7899A020e47560dAAF"  # listed in lower case
 SDN_DATE = "2025-11-19"
 NOW = datetime(2025, 11, 21, tzinfo=UTC)
+TASK = Task(uuid="u", time="2025-11-21T00:00:00.000Z", url="https://x.test/")
 
 
-def entry(address: str, sources: list[str], payment: bool, sanctioned: bool) -> dict[str, Any]:
-    sanction = {"list": "OFAC SDN", "asset": "ETH", "assets": ["ETH"], "date": SDN_DATE}
-    return {
-        "address": address,
-        "chain": "ETH",
-        "sources": sources,
-        "payment": payment,
-        "sanctioned": sanctioned,
-        "sanction": sanction if sanctioned else None,
-    }
+def entry(address: str, sources: list[str], payment: bool, sanctioned: bool) -> CryptoAddress:
+    sanction = ListedSanction(name="OFAC SDN", asset="ETH", assets=["ETH"], date=SDN_DATE)
+    return CryptoAddress(
+        address=address,
+        chain="ETH",
+        sources=sources,
+        payment=payment,
+        sanctioned=sanctioned,
+        sanction=sanction if sanctioned else None,
+    )
 
 
 def engine_result(report: Report) -> dict[str, Any]:
-    (found,) = [v for v in report.verdicts["engines"]["verdicts"] if v["engine"] == "sanctions"]
-    return found
+    """The engine's result as the document has it."""
+    (found,) = [v for v in report.verdicts.engines.verdicts if v.engine == "sanctions"]
+    return found.model_dump(mode="json")
 
 
 def listed(report: Report) -> list[tuple[str, str, list[str], bool, bool]]:
     return [
-        (a["address"], a["chain"], a["sources"], a["payment"], a["sanctioned"])
+        (a.address, a.chain, a.sources, a.payment, a.sanctioned)
         for a in report.lists.crypto_addresses
     ]
 
@@ -87,7 +97,7 @@ def test_unlisted_addresses_say_nothing() -> None:
 
 
 def test_engine_reads_the_report_list() -> None:
-    report = Report(task={}, page={"url": "https://x.test/"}, data={}, lists={}, stats={})
+    report = Report(task=TASK, page={"url": "https://x.test/"}, data={}, lists={})
     report.lists.crypto_addresses = [entry(RONIN, ["dom"], True, True)]
     capture = RawCapture(url="https://x.test/", started_at=NOW, finished_at=NOW)
     result = sanctions(Inputs(report=report, capture=capture))
@@ -111,7 +121,7 @@ async def test_news_story_quoting_a_sanctioned_address(corpus_report: CorpusRepo
         ("0xdAC17F958D2ee523a2206206994597C13D831ec7", "ETH", ["script"], False, False),
         ("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2", "ETH", ["script"], False, False),
     ]
-    assert report.lists.crypto_addresses[0]["sanction"] == {
+    assert report.to_json_dict()["lists"]["cryptoAddresses"][0]["sanction"] == {
         "list": "OFAC SDN",
         "asset": "ETH",
         "assets": ["ETH"],
@@ -120,8 +130,8 @@ async def test_news_story_quoting_a_sanctioned_address(corpus_report: CorpusRepo
     result = engine_result(report)
     assert (result["malicious"], result["score"]) == (False, 20)
     assert [e["kind"] for e in result["evidence"]] == ["sanctioned-address-quoted"]
-    assert report.verdicts["overall"]["malicious"] is False
-    assert "sanctioned" not in report.verdicts["overall"]["categories"]
+    assert report.verdicts.overall.malicious is False
+    assert "sanctioned" not in report.verdicts.overall.categories
     indexed = report.to_json_dict()["lists"]["cryptoAddresses"]
     assert [a["address"] for a in indexed][:2] == [
         RONIN,
@@ -142,7 +152,7 @@ async def test_donation_page(corpus_report: CorpusReport) -> None:
         ("0x414448b747a694eC3AB203D2eF33328eEf9e6FcD", "ETH", both, True, False),
     ]
     assert engine_result(report) == EngineResult(engine="sanctions").model_dump(mode="json")
-    assert report.verdicts["overall"]["malicious"] is False
+    assert report.verdicts.overall.malicious is False
 
 
 # ---------------------------------------------------------------------------- the giveaway scam
@@ -167,9 +177,9 @@ async def test_giveaway_asking_for_eth_at_a_sanctioned_address(
     )
     reason = f"page shows 1 address on the OFAC SDN list as a payment destination: {DOUBLER} (ETH)"
     assert [e["reason"] for e in result["evidence"]] == [reason]
-    overall = report.verdicts["overall"]
-    assert overall["malicious"] is True and "sanctioned" in overall["categories"]
-    assert reason in report.verdicts["spyglass"]["reasons"]
+    overall = report.verdicts.overall
+    assert overall.malicious is True and "sanctioned" in overall.categories
+    assert reason in report.verdicts.spyglass.reasons
 
 
 async def test_wallet_call_paying_a_sanctioned_address(pool: BrowserPool, web: TestWeb) -> None:
@@ -188,12 +198,15 @@ async def test_wallet_call_paying_a_sanctioned_address(pool: BrowserPool, web: T
         "a wallet request would send funds or allowances to 1 address on the OFAC SDN list: "
         f"{receiver} (ETH)"
     ]
-    assert report.verdicts["overall"]["score"] >= 90
+    assert report.verdicts.overall.score >= 90
 
 
 def test_wallet_recipient_end_to_end_without_a_browser() -> None:
-    report = Report(task={}, page={"url": "https://x.test/"}, data={}, lists={}, stats={})
-    report.wallet = {"calls": [{"addresses": [RONIN.lower()]}], "addresses": [RONIN.lower()]}
+    report = Report(task=TASK, page={"url": "https://x.test/"}, data={}, lists={})
+    report.wallet = Wallet(
+        calls=[WalletRequest(provider="ethereum", method="x", addresses=[RONIN.lower()])],
+        addresses=[RONIN.lower()],
+    )
     capture = RawCapture(url="https://x.test/", started_at=NOW, finished_at=NOW)
     add_crypto_addresses(report, capture)  # the bundled list
     assert listed(report) == [(RONIN, "ETH", ["wallet"], True, True)]

@@ -107,7 +107,7 @@ async def test_saved_page_is_not_flagged(
     # Its own text made it into the report (the page rendered, not an error page).
     assert len(report.text) > 200
 
-    overall = report.verdicts["overall"]
-    reasons = report.verdicts["spyglass"]["reasons"]
-    flagged_by = report.verdicts["engines"]["malicious"]
-    assert overall["malicious"] is False, f"flagged by {flagged_by}: {reasons}"
+    overall = report.verdicts.overall
+    reasons = report.verdicts.spyglass.reasons
+    flagged_by = report.verdicts.engines.malicious
+    assert overall.malicious is False, f"flagged by {flagged_by}: {reasons}"

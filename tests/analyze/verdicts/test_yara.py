@@ -19,7 +19,7 @@ from spyglass.analyze.verdicts import yara_rules
 from spyglass.analyze.verdicts.base import Inputs
 from spyglass.analyze.verdicts.yara_rules import scan_targets, yara_engine
 from spyglass.errors import InvalidOption
-from spyglass.models import RawCapture, Transaction
+from spyglass.models import RawCapture, Report, Transaction
 from spyglass.refdata import yara as refdata_yara
 from spyglass.refdata.sanctions_list import load as load_sanctions
 from spyglass.refdata.verdicts import VerdictData
@@ -118,6 +118,12 @@ NEGATIVE_EXCERPTS = [DOCS_COPY_BUTTON, DEFI_SWAP, TELEGRAM_DOCS]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def yara_result(report: Report) -> dict:
+    """The engine's result as the document has it."""
+    found = next(v for v in report.verdicts.engines.verdicts if v.engine == "yara")
+    return found.model_dump(mode="json")
+
+
 def rule_names(data: str | bytes) -> set[str]:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return {m.rule for m in load_rules(None).match(data=raw)}
@@ -140,9 +146,7 @@ def test_every_bundled_rule_has_a_kit_and_meta() -> None:
 async def test_rule_matches_its_kits(rule: str, corpus_report: CorpusReport) -> None:
     for name in CORPUS_RULES[rule]:
         scanned = await corpus_report(name)
-        result = next(
-            v for v in scanned.report.verdicts["engines"]["verdicts"] if v["engine"] == "yara"
-        )
+        result = yara_result(scanned.report)
         matched = {e["detail"]["rule"]: e for e in result["evidence"]}
         assert rule in matched, (name, sorted(matched))
         assert matched[rule]["detail"]["where"] == "DOM"
@@ -174,17 +178,13 @@ BENIGN = [s.name for s in samples() if s.label == "benign"]
 @pytest.mark.parametrize("name", BENIGN)
 async def test_no_rule_fires_on_a_benign_page(name: str, corpus_report: CorpusReport) -> None:
     scanned = await corpus_report(name)
-    result = next(
-        v for v in scanned.report.verdicts["engines"]["verdicts"] if v["engine"] == "yara"
-    )
+    result = yara_result(scanned.report)
     assert result["evidence"] == [], [e["reason"] for e in result["evidence"]]
 
 
 async def test_kit_verdicts_carry_the_rule_categories(corpus_report: CorpusReport) -> None:
     scanned = await corpus_report("phish-webmail-autograb")
-    result = next(
-        v for v in scanned.report.verdicts["engines"]["verdicts"] if v["engine"] == "yara"
-    )
+    result = yara_result(scanned.report)
     assert result["malicious"] and result["categories"] == ["phishing"]
     assert result["score"] == 100  # three kit artefacts
     assert "yara:phish_email_autograb" in result["tags"]

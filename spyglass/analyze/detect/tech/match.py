@@ -192,7 +192,8 @@ def _dom_script_urls(tree: LexborHTMLParser, page_url: str) -> list[str]:
 def _match_dom(tree: LexborHTMLParser, dom: str, prints: Fingerprints) -> Iterator[Hit]:
     present = token_set(dom.lower(), _TOKEN_BREAKS, _TOKEN)
     joined = "\n".join(token for token in present if token.isascii())
-    filed = [entry for token in prints.dom_by_token.keys() & present
+    # Sorted, as in model.py's candidates: the order of the hits is the report's order.
+    filed = [entry for token in sorted(prints.dom_by_token.keys() & present)
              for entry in prints.dom_by_token[token]]  # fmt: skip
     possible: dict[int, DomRule] = {}
     for rule, whole, pieces in [*filed, *prints.dom_loose]:
