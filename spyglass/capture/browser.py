@@ -22,7 +22,7 @@ from types import TracebackType
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from spyglass.capture import artifacts
+from spyglass.capture import baseline
 from spyglass.capture.guard import check_target
 from spyglass.capture.memory import MemoryBound, cgroup_name, memory_bound
 from spyglass.capture.proxy import ByteBudget
@@ -100,6 +100,7 @@ class BrowserPool:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._baseline: list[str] = []
+        self.baseline_from_cache = False  # the last launch's baseline came from the disk cache
         self._lock = asyncio.Lock()
         self._active = 0
         self._needs_relaunch = False
@@ -216,13 +217,9 @@ class BrowserPool:
         self.launches += 1
         self._since_launch = 0
         self._needs_relaunch = False
-        context = await self._browser.new_context()
-        try:
-            page = await context.new_page()
-            await page.clock.install()  # a scan's page has the fake clock's globals too
-            self._baseline = await artifacts.baseline_globals(page)
-        finally:
-            await context.close()
+        # From the on-disk cache when this very browser recorded it before (baseline.py).
+        recorded = await baseline.baseline_globals(self._browser)
+        self._baseline, self.baseline_from_cache = recorded.globals, recorded.from_cache
 
     async def _start_browser(self) -> Browser:
         """One Chromium: its own folders, memory bound and launcher (see ``sandbox.py``)."""
