@@ -16,8 +16,9 @@ Everything is served by ``tests.testweb`` on loopback, in a process of its own. 
    The CPU time of each process tree (Python, driver, browser) is reported too: on a busy
    machine wall time follows it.
 2. fresh workers: ``--workers`` new processes, each doing what ``spyglass worker`` does before
-   its first scan (reference data preloaded, then one ``BrowserPool``), then ``--worker-scans``
-   scans of the page, each timed as capture + ``build_report``; first scan vs the later ones.
+   its first scan (reference data preloaded, then one ``BrowserPool``, warmed up), then
+   ``--worker-scans`` scans of the page, each timed as capture + ``build_report``; first scan vs
+   the later ones.
 
 ``--before DIR`` adds a third side to both parts: the same, by the Spyglass of another checkout
 (``git worktree add --detach DIR COMMIT``; it runs with this venv, its own ``spyglass`` package
@@ -174,6 +175,8 @@ async def worker_child(web: Web, scans: int) -> list[float]:
     await asyncio.to_thread(preload, ip_data, verdict_data)
     times = []
     async with BrowserPool(settings) as pool:
+        if hasattr(pool, "warm_up"):  # (a --before checkout may predate it)
+            await pool.warm_up()
         for n in range(scans):
             start = time.perf_counter()
             capture = await pool.capture(web.url(*PAGE), ScanOptions())

@@ -147,6 +147,7 @@ async def run_workers(
     gc.collect()
     gc.freeze()
     async with BrowserPool(settings) as pool:
+        await pool.warm_up()  # the first scan as fast as the later ones
         workers = [
             Worker(settings, store, pool, ip_data=ip_data, verdict_data=verdict_data)
             for _ in range(count)

@@ -146,6 +146,18 @@ class BrowserPool:
             await self.close()  # ``async with`` will not: the driver must not outlive us
             raise
 
+    async def warm_up(self) -> None:
+        """Open a blank window and close it. A browser's first window is slower than the next
+        ones (its renderer machinery starts): a long-running pool calls this before taking work
+        so that its first scan costs what the later ones do. A one-off scan should not: there
+        it would only add to the one scan's time."""
+        browser = await self._browser_for_scan()
+        context = await browser.new_context()
+        try:
+            await context.new_page()
+        finally:
+            await context.close()
+
     async def close(self) -> None:
         await self._close_browser()
         if self._playwright is not None:
