@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,9 @@ from click.testing import CliRunner
 from spyglass import cli
 from spyglass.analyze import report
 from spyglass.capture.browser import BrowserPool
+from spyglass.errors import SpyglassError
 from spyglass.models import RawCapture
+from spyglass.settings import Settings
 from spyglass.store import Store
 from tests.conftest import TEST_NETWORKS
 from tests.testweb import TestWeb
@@ -127,6 +131,36 @@ def test_reference_data_loads_while_the_page_loads(
     assert result.exit_code == 0, result.output
     assert loaded_in == ["spyglass-analysis"]
     assert json.loads(result.output)["meta"]["processors"]["wappa"]["state"] == "done"
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """What ``_load_analysis`` froze goes back to the collector: this process lives on."""
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["loaded", "failed"])
+def test_the_collector_is_off_while_the_data_loads_then_leaves_it_alone(
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broken: bool
+) -> None:
+    """Full collections over the data stalled the browser's event loop (100-160 ms each)."""
+    collecting: list[bool] = []
+    monkeypatch.setattr(report, "preload", lambda *args: collecting.append(gc.isenabled()))
+    if broken:
+        (tmp_path / "mine.yar").write_text("rule broken { condition: nope }")
+        monkeypatch.setenv("SPYGLASS_YARA_RULES", str(tmp_path))
+    gc.unfreeze()
+    _, loaded = cli._load_analysis(Settings.from_env())
+    if broken:
+        with pytest.raises(SpyglassError):
+            loaded.result(timeout=60)
+    else:
+        loaded.result(timeout=60)
+        assert collecting == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
 
 
 def test_keys_list_and_revoke(
