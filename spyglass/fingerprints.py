@@ -203,6 +203,16 @@ def write_cached(name: str, key: dict[str, Any], value: Any) -> None:
         log.warning("cache %s not written: %s", name, e)
 
 
+def private_cache_dir() -> Path | None:
+    """``cache_dir()``, made if missing, for other caches of this user's (Node's compiled code
+    for Playwright's driver); None when it cannot be made or is not this user's alone."""
+    try:
+        return _private_dir(create=True)
+    except OSError as e:
+        log.warning("cache folder %s not usable: %s", cache_dir(), e)
+        return None
+
+
 def _private_dir(create: bool) -> Path | None:
     """``cache_dir()``, made 0700; None when it is missing (and not ``create``) or belongs to
     someone else: a folder another user can write is no place to read code's data from."""

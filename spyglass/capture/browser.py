@@ -22,6 +22,7 @@ from types import TracebackType
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from spyglass import fingerprints
 from spyglass.capture import baseline
 from spyglass.capture.guard import check_target
 from spyglass.capture.memory import MemoryBound, cgroup_name, memory_bound
@@ -90,6 +91,22 @@ def chromium_args(settings: Settings, *, sandbox: bool = True) -> list[str]:
     return args
 
 
+NODE_CACHE_FOLDER = "node-compile-cache"
+
+
+def use_compile_cache() -> None:
+    """Have Node keep the code of Playwright's driver compiled between processes: a driver then
+    starts in ~0.27 s instead of ~0.39 s, on every cold scan. The driver inherits this process's
+    environment (``NODE_COMPILE_CACHE``, unless already set); Node keys each entry by its
+    version and the source's hash, and uses nothing compiled from other code. The folder is
+    our private cache folder, which the browser's user cannot write to."""
+    if "NODE_COMPILE_CACHE" in os.environ:
+        return
+    folder = fingerprints.private_cache_dir()
+    if folder is not None:
+        os.environ["NODE_COMPILE_CACHE"] = str(folder / NODE_CACHE_FOLDER)
+
+
 class BrowserPool:
     """``async with BrowserPool(settings) as pool: capture = await pool.capture(url, options)``.
 
@@ -139,6 +156,7 @@ class BrowserPool:
 
     async def start(self) -> None:
         if self._playwright is None:
+            use_compile_cache()
             self._playwright = await async_playwright().start()
         try:
             await self._launch()
