@@ -94,9 +94,9 @@ class Run:
     cpu: float  # CPU seconds of the process and everything it started (browser, driver)
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Run:
     before, start = _children_cpu(), time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{command[0]} exited {done.returncode}: {done.stderr[-2000:]}")
@@ -125,8 +125,11 @@ def cold_processes(web: Web, rounds: int, before: Path | None = None) -> dict[st
         "bare": lambda: timed([PYTHON, "-c", BARE_SCRIPT, url, CHROMIUM, *flags]),
     }
     if before is not None:
+        # As the venv's ``spyglass`` script did before it ran ``cli.run`` (which an old
+        # checkout may not have), from the checkout (first on ``sys.path``).
+        old_script = "import sys; from spyglass.cli import main; sys.exit(main())"
         env = checkout_env(spyglass_env(web), before)
-        sides["before"] = lambda: timed([SPYGLASS, "scan", url], env)
+        sides["before"] = lambda: timed([PYTHON, "-c", old_script, "scan", url], env, before)
     for run in sides.values():  # warm-up: not counted
         run()
     runs: dict[str, list[Run]] = {name: [] for name in sides}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -131,6 +132,30 @@ def test_reference_data_loads_while_the_page_loads(
     assert result.exit_code == 0, result.output
     assert loaded_in == ["spyglass-analysis"]
     assert json.loads(result.output)["meta"]["processors"]["wappa"]["state"] == "done"
+
+
+def program(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The installed ``spyglass`` program (pyproject's entry point, ``cli.run``), as a user
+    runs it: its own process, its output through pipes."""
+    spyglass = Path(sys.executable).with_name("spyglass")
+    return subprocess.run([str(spyglass), *args], env=env, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+
+
+def test_the_program_exits_with_its_output_whole_and_its_code(web: TestWeb) -> None:
+    env = {**os.environ, "SPYGLASS_RESOLVE": ",".join(f"{h}:{a}" for h, a in web.pins.items()),
+           "SPYGLASS_ALLOW_NETWORKS": ",".join(TEST_NETWORKS), "SPYGLASS_PINS_ONLY": "1",
+           "SPYGLASS_TRUSTED_SPKI": web.spki_hash}  # fmt: skip
+    done = program("scan", web.url("app.test"), "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["page"]["status"] == "200"  # all of it, flushed
+    failed = program("scan", web.url("badtls.test", https=True), env=env)
+    assert failed.returncode == 7 and "Failure: tls:" in failed.stdout
+    refused = program("scan", "http://nowhere.invalid/", env=env)
+    assert refused.returncode == 5 and refused.stderr.startswith("spyglass: dns:")
+    usage = program("scan", env=env)
+    assert usage.returncode == 2 and "Missing argument" in usage.stderr
+    assert program("--version", env=env).returncode == 0
 
 
 @pytest.fixture
