@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import os
@@ -19,7 +20,7 @@ from spyglass import cli
 from spyglass.analyze import report
 from spyglass.capture.browser import BrowserPool
 from spyglass.errors import SpyglassError
-from spyglass.models import RawCapture
+from spyglass.models import RawCapture, Report
 from spyglass.settings import Settings
 from spyglass.store import Store
 from tests.conftest import TEST_NETWORKS
@@ -132,6 +133,30 @@ def test_reference_data_loads_while_the_page_loads(
     assert result.exit_code == 0, result.output
     assert loaded_in == ["spyglass-analysis"]
     assert json.loads(result.output)["meta"]["processors"]["wappa"]["state"] == "done"
+
+
+def test_the_report_is_built_while_the_browser_closes(
+    env: None, web: TestWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = threading.Event()
+    real_close, real_build = BrowserPool.close, report.build_report
+
+    async def close(self: BrowserPool) -> None:
+        # Building the report after the browser is gone would never get past this.
+        assert await asyncio.to_thread(built.wait, 60), "no report built meanwhile"
+        await real_close(self)
+
+    def build_report(capture: RawCapture, *args: Any) -> Report:
+        if capture.url == url:  # not the preload's warm-up report
+            built.set()
+        return real_build(capture, *args)
+
+    monkeypatch.setattr(BrowserPool, "close", close)
+    monkeypatch.setattr(report, "build_report", build_report)
+    url = web.url("news.test")
+    result = CliRunner().invoke(cli.main, ["scan", url, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["page"]["domain"] == "news.test"
 
 
 def program(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
