@@ -3,7 +3,7 @@ lists the page's globals less these (they are the browser's, not the page's).
 
 Recording them takes a throwaway context and page: 0.65-0.75 s of every cold ``spyglass scan``
 (a renderer started for nothing else). What they depend on is fixed for a given browser, so the
-list is kept on disk between processes (``fingerprints.read_cached``: a folder only this user
+list is kept on disk between processes (``diskcache.read_cached``: a folder only this user
 can open, each file checked against its SHA-256), under a key made of all of it:
 
 - the running browser's executable, as ``/proc/PID/exe`` has it: path, device, inode, size and
@@ -36,7 +36,7 @@ from typing import Any
 from playwright.async_api import Browser
 from playwright.async_api import Error as PlaywrightError
 
-from spyglass.refdata import fingerprints
+from spyglass import diskcache
 
 CACHE_NAME = "baseline-globals.json"
 # Chromium's switch for the profile folder: Playwright makes a new one for every launch.
@@ -56,12 +56,12 @@ async def baseline_globals(browser: Browser) -> Baseline:
     this browser, else recorded (and stored for the next process)."""
     key = await cache_key(browser)
     if key is not None:
-        cached = fingerprints.read_cached(CACHE_NAME, key)
+        cached = diskcache.read_cached(CACHE_NAME, key)
         if isinstance(cached, list) and all(isinstance(name, str) for name in cached):
             return Baseline(cached, from_cache=True)
     recorded = await record(browser)
     if key is not None:
-        fingerprints.write_cached(CACHE_NAME, key, recorded)
+        diskcache.write_cached(CACHE_NAME, key, recorded)
     return Baseline(recorded, from_cache=False)
 
 

@@ -22,6 +22,7 @@ from types import TracebackType
 from playwright.async_api import Browser, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from spyglass import diskcache
 from spyglass.capture import baseline
 from spyglass.capture.memory import MemoryBound, cgroup_name, memory_bound
 from spyglass.capture.proxy import ByteBudget
@@ -36,7 +37,6 @@ from spyglass.capture.session import ScanSession
 from spyglass.errors import BrowserError, SandboxUnavailable
 from spyglass.models import Failure, FailureReason, Isolation, RawCapture, ScanOptions
 from spyglass.netpolicy import check_target
-from spyglass.refdata import fingerprints
 from spyglass.settings import Settings
 
 log = logging.getLogger("spyglass.capture.browser")
@@ -102,7 +102,7 @@ def use_compile_cache() -> None:
     our private cache folder, which the browser's user cannot write to."""
     if "NODE_COMPILE_CACHE" in os.environ:
         return
-    folder = fingerprints.private_cache_dir()
+    folder = diskcache.private_cache_dir()
     if folder is not None:
         os.environ["NODE_COMPILE_CACHE"] = str(folder / NODE_CACHE_FOLDER)
 

